@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles, CreateStaffDto, UpdateUserDto, UserView, UsersService } from '@app/access';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  create(@Body() dto: CreateStaffDto): Promise<UserView> {
+    return this.users.createStaff(dto);
+  }
+
+  @Get()
+  list(): Promise<UserView[]> {
+    return this.users.list();
+  }
+
+  @Patch(':id')
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserView> {
+    if (dto.disabled === undefined) return this.users.setDisabled(id, false);
+    return this.users.setDisabled(id, dto.disabled);
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '@app/access';
+import { DayDescription, InvalidDateError, IsoDate, parseIsoDate } from '@app/calendar';
+import { AppError } from '@app/http';
+import { WorkingDaysService } from '@app/working-days';
+import { OverrideDto, WorkdaysQueryDto } from './calendar.dto';
+
+@ApiTags('calendar')
+@ApiBearerAuth()
+@Controller('calendar')
+export class CalendarController {
+  constructor(private readonly workingDays: WorkingDaysService) {}
+
+  @Get('workdays')
+  workdays(@Query() query: WorkdaysQueryDto): Promise<DayDescription[]> {
+    return this.workingDays.describeRange(date(query.from, 'from'), date(query.to, 'to'));
+  }
+
+  @Put('overrides/:date')
+  @Roles('admin')
+  setOverride(
+    @Param('date') day: string,
+    @Body() dto: OverrideDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<DayDescription> {
+    return this.workingDays.setOverride(date(day, 'date'), dto.workday, dto.note, user.id);
+  }
+
+  @Delete('overrides/:date')
+  @Roles('admin')
+  @HttpCode(204)
+  removeOverride(@Param('date') day: string): Promise<void> {
+    return this.workingDays.removeOverride(date(day, 'date'));
+  }
+}
+
+function date(value: string, field: string): IsoDate {
+  try {
+    return parseIsoDate(value);
+  } catch (e) {
+    if (!(e instanceof InvalidDateError)) throw e;
+    throw AppError.badRequest('VALIDATION_FAILED', e.message, [
+      { code: 'INVALID_FIELD', field, message: e.message },
+    ]);
+  }
+}

@@ -1,0 +1,27 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '@app/access';
+import { CampaignsService, CampaignView, CreateCampaignDto } from '@app/campaigns';
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  @Post()
+  @Roles('admin')
+  create(@Body() dto: CreateCampaignDto, @CurrentUser() user: AuthUser): Promise<CampaignView> {
+    return this.campaigns.create(dto, user.id);
+  }
+
+  @Get()
+  list(): Promise<CampaignView[]> {
+    return this.campaigns.list();
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignView> {
+    return this.campaigns.get(id);
+  }
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { CoreModule } from '@app/core';
+import { WorkerModule } from '../../worker/src/worker.module';
+import { ApiModule } from './api.module';
+
+/**
+ * A whole process: the core plus the HTTP side, and the queue workers too when
+ * `withWorker` (the single-process mode of `npm start` and the demo).
+ */
+@Module({})
+export class ServiceModule {
+  static forRoot(config: AppConfig, { withWorker }: { withWorker: boolean }): DynamicModule {
+    return {
+      module: ServiceModule,
+      imports: [
+        CoreModule.forRoot(config),
+        ApiModule.forRoot(config),
+        ...(withWorker ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

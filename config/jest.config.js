@@ -1,0 +1,26 @@
+// Two projects: `unit` (pure code, milliseconds, no services) and
+// `integration` (real PostgreSQL and Redis, run serially by `npm test`).
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const shared = {
+  rootDir: root,
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/config/tsconfig.jest.json' }] },
+  moduleNameMapper: { '^@app/([^/]+)(.*)$': '<rootDir>/libs/$1/src$2' },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      setupFiles: ['<rootDir>/test/support/test-env.ts'],
+      testTimeout: 30000,
+    },
+  ],
+};

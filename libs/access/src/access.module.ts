@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RegionsModule } from '@app/regions';
+import { AdminBootstrap } from './admin-bootstrap';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { PasswordHasher } from './password-hasher';
+import { TokenService } from './token.service';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
+
+/** Accounts, tokens and the guard. The API app installs AuthGuard globally. */
+@Module({
+  imports: [TypeOrmModule.forFeature([User]), JwtModule.register({}), RegionsModule],
+  providers: [PasswordHasher, TokenService, UsersService, AuthService, AuthGuard, AdminBootstrap],
+  exports: [UsersService, AuthService, AuthGuard, TokenService],
+})
+export class AccessModule {}

@@ -1,0 +1,12 @@
+import type { Role } from './roles';
+
+/** Who is calling, as loaded fresh from the database for each request. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  regionId: string | null;
+  /** Materialised path of the user's region; null means the whole service (bootstrap admin). */
+  regionPath: string | null;
+}

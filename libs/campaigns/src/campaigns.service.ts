@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { shanghaiDateOf, yearOf } from '@app/calendar';
+import { Clock } from '@app/clock';
+import { AppError, fromHundredths } from '@app/http';
+import { RegionsService } from '@app/regions';
+import { WorkingDaysService } from '@app/working-days';
+import { Campaign } from './campaign.entity';
+import { CampaignView, CreateCampaignDto } from './campaign.dto';
+import { checkParameters, withDefaults } from './campaign-parameters';
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    private readonly regions: RegionsService,
+    private readonly workingDays: WorkingDaysService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(dto: CreateCampaignDto, createdBy: string | null): Promise<CampaignView> {
+    const parameters = withDefaults(dto, yearOf(shanghaiDateOf(this.clock.now())));
+    const problems = checkParameters(parameters, await this.workingDays.calendar());
+    if (problems.length > 0) {
+      throw AppError.unprocessable(
+        'INVALID_CAMPAIGN',
+        'The campaign parameters are not sound',
+        problems,
+      );
+    }
+    await this.regions.requireLevel(dto.countyId, 'county', 'INVALID_COUNTY');
+    const saved = await this.campaigns.save(
+      this.campaigns.create({ ...parameters, name: dto.name, countyId: dto.countyId, createdBy }),
+    );
+    return toCampaignView(saved);
+  }
+
+  async get(id: string): Promise<CampaignView> {
+    return toCampaignView(await this.require(id));
+  }
+
+  async list(): Promise<CampaignView[]> {
+    return (await this.campaigns.find({ order: { opensOn: 'DESC' } })).map(toCampaignView);
+  }
+
+  async require(id: string): Promise<Campaign> {
+    const campaign = await this.campaigns.findOneBy({ id });
+    if (!campaign) throw AppError.notFound('Campaign');
+    return campaign;
+  }
+}
+
+export function toCampaignView(c: Campaign): CampaignView {
+  return {
+    id: c.id,
+    name: c.name,
+    countyId: c.countyId,
+    referenceIncome: fromHundredths(c.referenceIncomeFen),
+    areaLimit: fromHundredths(c.areaLimitCenti),
+    incomeCoefficients: c.incomeCoefficients.map(fromHundredths),
+    areaTierBounds: c.areaTierBoundsCenti.map(fromHundredths),
+    ageCutoffDate: c.ageCutoffDate,
+    hukouCutoffDate: c.hukouCutoffDate,
+    transferCutoffDate: c.transferCutoffDate,
+    opensOn: c.opensOn,
+    closesOn: c.closesOn,
+    reportDueOn: c.reportDueOn,
+    reviewDays: {
+      community: c.reviewDaysCommunity,
+      town: c.reviewDaysTown,
+      bureau: c.reviewDaysBureau,
+    },
+    noticeDays: c.noticeDays,
+  };
+}

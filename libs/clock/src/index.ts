@@ -1,0 +1,3 @@
+export * from './clock';
+export * from './manual-clock';
+export * from './clock.module';

@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.clock).toBe('system');
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/housing');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379/0');
+    expect(config.noticeFirstDayExcluded).toBe(true);
+  });
+
+  it('reads and converts the values it is given', () => {
+    const config = loadConfig({ PORT: '8080', CLOCK: 'manual', NOTICE_EXTEND_TO_WORKDAY: 'false' });
+    expect(config.port).toBe(8080);
+    expect(config.clock).toBe('manual');
+    expect(config.noticeExtendToWorkday).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT="eighty"/],
+    ['PORT', '70000', /PORT=70000/],
+    ['CLOCK', 'sundial', /CLOCK="sundial"/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL/],
+    ['NOTICE_FIRST_DAY_EXCLUDED', 'yes', /NOTICE_FIRST_DAY_EXCLUDED/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+  ])('refuses %s=%s with a message naming the variable', (name, value, pattern) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(pattern);
+  });
+
+  it('requires a long JWT_SECRET in production and never prints it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+    expect(() => loadConfig({ JWT_SECRET: 'short-secret' })).toThrow(/JWT_SECRET=\*\*\*/);
+  });
+
+  it('requires ADMIN_PASSWORD with ADMIN_USERNAME', () => {
+    expect(() => loadConfig({ ADMIN_USERNAME: 'root' })).toThrow(/ADMIN_PASSWORD is required/);
+  });
+});

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@app/config';
+import { ClockModule } from '@app/clock';
+import { DatabaseModule } from '@app/database';
+import { LoggingModule } from '@app/logging';
+import { RedisModule } from '@app/redis';
+
+/** What every process stands on: configuration, logs, PostgreSQL, Redis and the clock. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        ClockModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './database.module';
+export * from './data-source-options';
+export * from './migrate';
+export * from './snake-naming.strategy';
+export * from './column-transformers';

@@ -1,0 +1,15 @@
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { dataSourceOptions } from './data-source-options';
+
+/** Applies every pending migration; returns the names applied. */
+export async function runMigrations(config: AppConfig): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(config));
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { AppError } from './app-error';
+import { ErrorBody, errorBody } from './error-body';
+
+/**
+ * Renders every error in the contract's shape. Unknown errors become a bare
+ * 500: no stack, SQL or driver message ever reaches the client.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(exception);
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof AppError) {
+      return errorBody(exception.status, exception.code, exception.message, exception.details);
+    }
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR', 'Internal server error');
+  }
+}
+
+function fromHttpException(exception: HttpException): ErrorBody {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response !== null && 'code' in response) {
+    const r = response as Partial<ErrorBody>;
+    return errorBody(status, r.code, r.message ?? exception.message, r.details ?? []);
+  }
+  // Framework errors (404 route, 413 from multer, ...) keep their status, get our shape.
+  return errorBody(status, undefined, exception.message);
+}

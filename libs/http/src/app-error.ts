@@ -1,0 +1,44 @@
+import { HttpStatus } from '@nestjs/common';
+
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/**
+ * An error the client is meant to see: an HTTP status, a stable code from the
+ * contract and, for rule violations, every broken rule in `details`.
+ * Domain and application code throw these; the exception filter renders them.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static badRequest(code: string, message: string, details: ErrorDetail[] = []): AppError {
+    return new AppError(HttpStatus.BAD_REQUEST, code, message, details);
+  }
+  static unauthorized(message = 'Authentication required'): AppError {
+    return new AppError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', message);
+  }
+  static forbidden(message = 'Not allowed for this role'): AppError {
+    return new AppError(HttpStatus.FORBIDDEN, 'FORBIDDEN', message);
+  }
+  /** Absent, or outside the caller's jurisdiction: the two are indistinguishable on purpose. */
+  static notFound(what: string): AppError {
+    return new AppError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `${what} not found`);
+  }
+  static conflict(code: string, message: string): AppError {
+    return new AppError(HttpStatus.CONFLICT, code, message);
+  }
+  static unprocessable(code: string, message: string, details: ErrorDetail[] = []): AppError {
+    return new AppError(HttpStatus.UNPROCESSABLE_ENTITY, code, message, details);
+  }
+}

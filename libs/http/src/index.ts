@@ -1,0 +1,6 @@
+export * from './app-error';
+export * from './error-body';
+export * from './all-exceptions.filter';
+export * from './validation.pipe';
+export * from './configure-http-app';
+export * from './two-decimals';

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '@app/config';
+
+/**
+ * Personal data never reaches the logs: these paths are replaced wherever they
+ * appear in a logged object (request bodies are not logged at all).
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.password',
+  '*.passwordHash',
+  '*.idNumber',
+  '*.annualIncome',
+  '*.accessToken',
+];
+
+/** Structured JSON logs for both processes (one line per event, pino). */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          // Log the route, never the query string: it may carry personal data.
+          serializers: {
+            req: (req: { id: unknown; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: req.url.split('?')[0],
+            }),
+          },
+          autoLogging: { ignore: (req: { url?: string }) => req.url === '/api/health' },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppError } from '@app/http';
+import { CreateRegionDto, RegionNode } from './region.dto';
+import { PARENT_LEVEL, Region, RegionLevel } from './region.entity';
+
+@Injectable()
+export class RegionsService {
+  constructor(@InjectRepository(Region) private readonly regions: Repository<Region>) {}
+
+  async create(dto: CreateRegionDto): Promise<Region> {
+    const parent = await this.parentFor(dto.level, dto.parentId);
+    if (await this.regions.exist({ where: { code: dto.code } })) {
+      throw AppError.conflict('REGION_CODE_TAKEN', `A region with code ${dto.code} exists`);
+    }
+    const id = crypto.randomUUID();
+    return this.regions.save(
+      this.regions.create({
+        id,
+        code: dto.code,
+        name: dto.name,
+        level: dto.level,
+        parentId: parent?.id ?? null,
+        path: `${parent?.path ?? '/'}${id}/`,
+      }),
+    );
+  }
+
+  async tree(): Promise<RegionNode[]> {
+    const all = await this.regions.find({ order: { code: 'ASC' } });
+    const nodes = new Map<string, RegionNode>(
+      all.map((r) => [
+        r.id,
+        { id: r.id, code: r.code, name: r.name, level: r.level, children: [] },
+      ]),
+    );
+    const roots: RegionNode[] = [];
+    for (const region of all) {
+      const node = nodes.get(region.id)!;
+      const parent = region.parentId ? nodes.get(region.parentId) : undefined;
+      (parent ? parent.children : roots).push(node);
+    }
+    return roots;
+  }
+
+  findById(id: string): Promise<Region | null> {
+    return this.regions.findOneBy({ id });
+  }
+
+  /** The region, which must exist and be of the given level; else a 422 with `code`. */
+  async requireLevel(id: string, level: RegionLevel, code: string): Promise<Region> {
+    const region = await this.findById(id);
+    if (!region || region.level !== level) {
+      throw AppError.unprocessable(code, `Region ${id} is not a ${level}`);
+    }
+    return region;
+  }
+
+  private async parentFor(
+    level: RegionLevel,
+    parentId: string | undefined,
+  ): Promise<Region | null> {
+    const parentLevel = PARENT_LEVEL[level];
+    if (parentLevel === null) {
+      if (parentId) throw AppError.unprocessable('INVALID_PARENT', 'A county has no parent');
+      return null;
+    }
+    if (!parentId)
+      throw AppError.unprocessable('INVALID_PARENT', `A ${level} needs a parent ${parentLevel}`);
+    return this.requireLevel(parentId, parentLevel, 'INVALID_PARENT');
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import {
+  CalendarDataMissingError,
+  datesBetween,
+  DayDescription,
+  IsoDate,
+  NoticeRules,
+  WorkingCalendar,
+  yearOf,
+} from '@app/calendar';
+import { AppConfig } from '@app/config';
+import { AppError } from '@app/http';
+import { CalendarOverrideRow } from './calendar-override.entity';
+
+/** Longest range one workdays query may cover. */
+export const MAX_RANGE_DAYS = 366;
+
+/**
+ * The working calendar in force: the State Council's arrangement plus the
+ * county's overrides. Overrides are read on each use (a few rows), so every
+ * process sees an admin's change at once.
+ */
+@Injectable()
+export class WorkingDaysService {
+  constructor(
+    @InjectRepository(CalendarOverrideRow)
+    private readonly overrides: Repository<CalendarOverrideRow>,
+    private readonly config: AppConfig,
+  ) {}
+
+  async calendar(): Promise<WorkingCalendar> {
+    const rows = await this.overrides.find();
+    return new WorkingCalendar({
+      overrides: new Map(rows.map((r) => [r.date, { workday: r.workday, note: r.note }])),
+    });
+  }
+
+  noticeRules(): NoticeRules {
+    return {
+      firstDayExcluded: this.config.noticeFirstDayExcluded,
+      extendToNextWorkday: this.config.noticeExtendToWorkday,
+    };
+  }
+
+  async describeRange(from: IsoDate, to: IsoDate): Promise<DayDescription[]> {
+    const days = datesBetween(from, to);
+    if (days.length === 0)
+      throw AppError.badRequest('INVALID_RANGE', '`from` must not be after `to`');
+    if (days.length > MAX_RANGE_DAYS) {
+      throw AppError.badRequest('INVALID_RANGE', `At most ${MAX_RANGE_DAYS} days per query`);
+    }
+    const calendar = await this.calendar();
+    return translateCalendarErrors(() => days.map((d) => calendar.describe(d)));
+  }
+
+  async setOverride(
+    date: IsoDate,
+    workday: boolean,
+    note: string,
+    userId: string,
+  ): Promise<DayDescription> {
+    const calendar = await this.calendar();
+    if (!calendar.knowsYear(yearOf(date))) {
+      throw calendarDataMissing(new CalendarDataMissingError(yearOf(date), date));
+    }
+    await this.overrides.upsert({ date, workday, note, updatedBy: userId }, ['date']);
+    return (await this.calendar()).describe(date);
+  }
+
+  async removeOverride(date: IsoDate): Promise<void> {
+    const result = await this.overrides.delete({ date });
+    if (!result.affected) throw AppError.notFound('Override');
+  }
+}
+
+/** A date in a year with no official arrangement is a rule the request breaks: 422. */
+export function calendarDataMissing(e: CalendarDataMissingError): AppError {
+  return AppError.unprocessable(e.code, e.message);
+}
+
+export function translateCalendarErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CalendarDataMissingError) throw calendarDataMissing(e);
+    throw e;
+  }
+}
