@@ -1,0 +1,86 @@
+import { OfficialDataError } from './errors';
+import { buildOfficialCalendar, loadOfficialCalendar, OfficialData } from './official-data';
+
+describe('the packaged arrangement (chinese-days@1.5.7)', () => {
+  const official = loadOfficialCalendar();
+
+  it('covers exactly 2004 to 2026 (update this when the pinned package is upgraded)', () => {
+    const years = [...official.years].sort((a, b) => a - b);
+    expect(years).toEqual(Array.from({ length: 23 }, (_, i) => 2004 + i));
+  });
+
+  it.each([
+    ['2025-10-01', '国庆节'],
+    ['2025-10-06', '中秋'], // inside the merged 2025 break, labelled by its own festival
+    ['2025-10-08', '国庆节'],
+    ['2026-09-25', '中秋'],
+    ['2026-10-07', '国庆节'],
+    ['2026-02-15', '春节'],
+  ])('lists %s as a holiday named %s', (date, name) => {
+    expect(official.holidays.get(date)).toBe(name);
+  });
+
+  it.each([
+    ['2025-09-28', '国庆节'],
+    ['2025-10-11', '国庆节'],
+    ['2026-09-20', '国庆节'],
+    ['2026-10-10', '国庆节'],
+    ['2026-01-04', '元旦'],
+  ])('lists %s as an adjusted workday named %s', (date, name) => {
+    expect(official.adjustedWorkdays.get(date)).toBe(name);
+  });
+
+  it('is parsed once and shared', () => {
+    expect(loadOfficialCalendar()).toBe(official);
+  });
+
+  it('is frozen at the top level', () => {
+    expect(Object.isFrozen(official)).toBe(true);
+  });
+});
+
+describe('buildOfficialCalendar from an explicit data object', () => {
+  const data: OfficialData = {
+    holidays: { '2030-10-01': 'National Day,国庆节,3', '2030-10-02': 'National Day,国庆节,3' },
+    workdays: { '2030-09-29': 'National Day,国庆节,3' },
+    inLieuDays: { '2030-10-02': 'National Day,国庆节,3' },
+  };
+
+  it('reads holidays and adjusted workdays with their Chinese names', () => {
+    const official = buildOfficialCalendar(data);
+    expect([...official.holidays]).toEqual([
+      ['2030-10-01', '国庆节'],
+      ['2030-10-02', '国庆节'],
+    ]);
+    expect([...official.adjustedWorkdays]).toEqual([['2030-09-29', '国庆节']]);
+  });
+
+  it('knows every year that appears, in either list', () => {
+    const official = buildOfficialCalendar({
+      holidays: { '2031-01-01': "New Year's Day,元旦,1" },
+      workdays: { '2030-12-29': "New Year's Day,元旦,1" },
+    });
+    expect([...official.years].sort()).toEqual([2030, 2031]);
+  });
+
+  it('knows no year when the data is empty', () => {
+    expect(buildOfficialCalendar({ holidays: {}, workdays: {} }).years.size).toBe(0);
+  });
+
+  it.each<[string, OfficialData]>([
+    ['a date that does not exist', { holidays: { '2030-02-29': 'X,某节,1' }, workdays: {} }],
+    ['a malformed date', { holidays: { '2030-1-01': 'X,某节,1' }, workdays: {} }],
+    ['a value without the Chinese name', { holidays: { '2030-01-01': 'New Year' }, workdays: {} }],
+    ['a value with an empty Chinese name', { holidays: {}, workdays: { '2030-01-05': 'X,,1' } }],
+    [
+      'a date that is both a holiday and a workday',
+      { holidays: { '2030-01-05': 'X,某节,1' }, workdays: { '2030-01-05': 'X,某节,1' } },
+    ],
+    [
+      'an in-lieu day that is not a holiday',
+      { holidays: {}, workdays: {}, inLieuDays: { '2030-01-07': 'X,某节,1' } },
+    ],
+  ])('refuses %s', (_, bad) => {
+    expect(() => buildOfficialCalendar(bad)).toThrow(OfficialDataError);
+  });
+});

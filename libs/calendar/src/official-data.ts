@@ -1,0 +1,72 @@
+// Only the data file of chinese-days is used, never its functions: they parse
+// date strings with dayjs in the process's local zone, which shifts the day
+// west of UTC. The JSON is plain 'YYYY-MM-DD' keys and needs no parsing of time.
+import packagedData from 'chinese-days/dist/chinese-days.json';
+import { IsoDate, isIsoDate, yearOf } from './civil-date';
+import { OfficialDataError } from './errors';
+
+/**
+ * The shape of `chinese-days/dist/chinese-days.json`. Each value reads
+ * "English name,中文名,N" where N is the statutory number of days of that
+ * festival in that year (not the length of the break).
+ */
+export interface OfficialData {
+  /** Days off: the statutory days plus the weekend and swapped days around them. */
+  readonly holidays: Readonly<Record<string, string>>;
+  /** Adjusted working days (调休上班日): weekend days worked to pay for a longer break. */
+  readonly workdays: Readonly<Record<string, string>>;
+  /**
+   * Weekday holidays that exist only because a weekend day is worked instead.
+   * Already included in `holidays`, so not needed for counting; only checked.
+   */
+  readonly inLieuDays?: Readonly<Record<string, string>>;
+}
+
+/** The State Council arrangement, keyed by date; names are the Chinese ones (国庆节, 中秋, ...). */
+export interface OfficialCalendar {
+  /** Every year that appears in the data; a date outside these years is unknown. */
+  readonly years: ReadonlySet<number>;
+  readonly holidays: ReadonlyMap<IsoDate, string>;
+  readonly adjustedWorkdays: ReadonlyMap<IsoDate, string>;
+}
+
+export function buildOfficialCalendar(data: OfficialData): OfficialCalendar {
+  const holidays = readEntries(data.holidays, 'holidays');
+  const adjustedWorkdays = readEntries(data.workdays, 'workdays');
+  for (const date of adjustedWorkdays.keys()) {
+    if (holidays.has(date)) throw new OfficialDataError(`${date} is both a holiday and a workday`);
+  }
+  for (const date of Object.keys(data.inLieuDays ?? {})) {
+    if (!holidays.has(date)) throw new OfficialDataError(`in-lieu day ${date} is not a holiday`);
+  }
+  const years = new Set([...holidays.keys(), ...adjustedWorkdays.keys()].map(yearOf));
+  return Object.freeze({ years, holidays, adjustedWorkdays });
+}
+
+let packaged: OfficialCalendar | undefined;
+
+/** The arrangement shipped in the pinned chinese-days package, parsed once. */
+export function loadOfficialCalendar(): OfficialCalendar {
+  packaged ??= buildOfficialCalendar(packagedData);
+  return packaged;
+}
+
+function readEntries(record: Readonly<Record<string, string>>, key: string): Map<IsoDate, string> {
+  const entries = new Map<IsoDate, string>();
+  for (const [date, value] of Object.entries(record)) {
+    if (!isIsoDate(date)) throw new OfficialDataError(`${key}: bad date ${date}`);
+    entries.set(date, chineseName(value, `${key}[${date}]`));
+  }
+  return entries;
+}
+
+function chineseName(value: string, where: string): string {
+  const fields = value.split(',');
+  const name = fields[1]?.trim() ?? '';
+  if (fields.length !== 3 || name === '') {
+    throw new OfficialDataError(
+      `${where}: expected "English,中文,days", got ${JSON.stringify(value)}`,
+    );
+  }
+  return name;
+}
