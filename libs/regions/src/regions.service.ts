@@ -28,20 +28,17 @@ export class RegionsService {
   }
 
   async tree(): Promise<RegionNode[]> {
-    const all = await this.regions.find({ order: { code: 'ASC' } });
-    const nodes = new Map<string, RegionNode>(
-      all.map((r) => [
-        r.id,
-        { id: r.id, code: r.code, name: r.name, level: r.level, children: [] },
-      ]),
-    );
-    const roots: RegionNode[] = [];
-    for (const region of all) {
-      const node = nodes.get(region.id)!;
-      const parent = region.parentId ? nodes.get(region.parentId) : undefined;
-      (parent ? parent.children : roots).push(node);
-    }
-    return roots;
+    return buildTree(await this.regions.find({ order: { code: 'ASC' } }));
+  }
+
+  /** The region with every region below it, as one node. */
+  async subtree(root: Region): Promise<RegionNode> {
+    const all = await this.regions
+      .createQueryBuilder('r')
+      .where('r.path LIKE :prefix', { prefix: `${root.path}%` })
+      .orderBy('r.code', 'ASC')
+      .getMany();
+    return buildTree(all)[0];
   }
 
   findById(id: string): Promise<Region | null> {
@@ -70,4 +67,18 @@ export class RegionsService {
       throw AppError.unprocessable('INVALID_PARENT', `A ${level} needs a parent ${parentLevel}`);
     return this.requireLevel(parentId, parentLevel, 'INVALID_PARENT');
   }
+}
+
+/** Nests regions under their parents; a region whose parent is not in the list is a root. */
+function buildTree(all: Region[]): RegionNode[] {
+  const nodes = new Map<string, RegionNode>(
+    all.map((r) => [r.id, { id: r.id, code: r.code, name: r.name, level: r.level, children: [] }]),
+  );
+  const roots: RegionNode[] = [];
+  for (const region of all) {
+    const node = nodes.get(region.id)!;
+    const parent = region.parentId ? nodes.get(region.parentId) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@app/access';
+import { assertInJurisdiction, AuthUser, CurrentUser, Roles } from '@app/access';
+import { AppError } from '@app/http';
 import { CreateRegionDto, RegionNode, RegionsService } from '@app/regions';
 
 @ApiTags('regions')
@@ -12,6 +13,21 @@ export class RegionsController {
   @Get()
   tree(): Promise<RegionNode[]> {
     return this.regions.tree();
+  }
+
+  /**
+   * One region and what lies below it. Staff see only their own subtree
+   * (anything else is a 404); applicants may look up any region to apply in.
+   */
+  @Get(':id')
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<RegionNode> {
+    const region = await this.regions.findById(id);
+    if (!region) throw AppError.notFound('Region');
+    if (user.role !== 'applicant') assertInJurisdiction(user, region.path, 'Region');
+    return this.regions.subtree(region);
   }
 
   @Post()
