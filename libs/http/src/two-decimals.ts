@@ -13,7 +13,8 @@ export function hasAtMostTwoDecimals(value: unknown): value is number {
 
 /** Hundredths as an exact integer: yuan → fen, m² → 0.01 m², 0.3 → 30. */
 export function toHundredths(value: number): number {
-  if (!hasAtMostTwoDecimals(value)) throw new RangeError(`${String(value)} has more than two decimals`);
+  if (!hasAtMostTwoDecimals(value))
+    throw new RangeError(`${String(value)} has more than two decimals`);
   return Math.round(value * 100);
 }
 
