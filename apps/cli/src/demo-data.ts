@@ -18,7 +18,7 @@ export const DEMO_CAMPAIGN = {
   closesOn: '2026-10-26',
   reportDueOn: '2026-10-28',
   ageCutoffDate: '2026-08-31',
-  hukouCutoffDate: '2026-12-31',
+  hukouCutoffDate: '2025-12-31',
   transferCutoffDate: '2026-08-31',
 };
 

@@ -1,44 +1,51 @@
-import { compareDates, isIsoDate, IsoDate, WorkingCalendar, yearOf } from '@app/calendar';
-import { ErrorDetail, toHundredths } from '@app/http';
+import { compareDates, isIsoDate, WorkingCalendar, yearOf } from '@app/calendar';
+import {
+  noticeDates,
+  NOTICE_DEFAULTS,
+  parseCoefficientToHundredths,
+  parseSquareMetresToCenti,
+  parseYuanToFen,
+  UnitResult,
+  validateCampaignRules,
+} from '@app/domain';
+import { ErrorDetail } from '@app/http';
 import { Campaign } from './campaign.entity';
 import { CreateCampaignDto } from './campaign.dto';
-
-/** The notice's own values (调查公告), used for whatever the administrator leaves out. */
-export const NOTICE_DEFAULTS = {
-  areaLimit: 10,
-  incomeCoefficients: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
-  areaTierBounds: [5, 6, 7, 8, 9, 10],
-  ageCutoff: '08-31',
-  hukouCutoff: '12-31',
-  transferCutoff: '08-31',
-  opens: '09-01',
-  closes: '10-26',
-  reportDue: '10-28',
-  reviewDays: { community: 5, town: 10, bureau: 15 },
-  noticeDays: 5,
-} as const;
 
 export type CampaignParameters = Omit<
   Campaign,
   'id' | 'name' | 'countyId' | 'createdBy' | 'createdAt'
 >;
 
-/** Fills the notice's defaults (dates in `year`) and converts to exact integers. */
+/** The DTO has already been validated as two-decimal numbers; this only converts. */
+function exact(result: UnitResult): number {
+  if (!result.ok) throw new RangeError(result.error.message);
+  return result.value;
+}
+
+/** Fills the notice's defaults (dates of the survey `year`) and converts to exact integers. */
 export function withDefaults(dto: CreateCampaignDto, year: number): CampaignParameters {
   const d = NOTICE_DEFAULTS;
-  const inYear = (monthDay: string): IsoDate => `${year}-${monthDay}`;
-  const reviewDays = dto.reviewDays ?? d.reviewDays;
+  const dates = noticeDates(year);
+  const reviewDays = dto.reviewDays ?? d.reviewWorkingDays;
   return {
-    referenceIncomeFen: toHundredths(dto.referenceIncome),
-    areaLimitCenti: toHundredths(dto.areaLimit ?? d.areaLimit),
-    incomeCoefficients: (dto.incomeCoefficients ?? d.incomeCoefficients).map(toHundredths),
-    areaTierBoundsCenti: (dto.areaTierBounds ?? d.areaTierBounds).map(toHundredths),
-    ageCutoffDate: dto.ageCutoffDate ?? inYear(d.ageCutoff),
-    hukouCutoffDate: dto.hukouCutoffDate ?? inYear(d.hukouCutoff),
-    transferCutoffDate: dto.transferCutoffDate ?? inYear(d.transferCutoff),
-    opensOn: dto.opensOn ?? inYear(d.opens),
-    closesOn: dto.closesOn ?? inYear(d.closes),
-    reportDueOn: dto.reportDueOn ?? inYear(d.reportDue),
+    referenceIncomeFen: exact(parseYuanToFen(dto.referenceIncome)),
+    areaLimitCenti:
+      dto.areaLimit === undefined
+        ? d.areaLimitCenti
+        : exact(parseSquareMetresToCenti(dto.areaLimit)),
+    incomeCoefficients: dto.incomeCoefficients
+      ? dto.incomeCoefficients.map((c) => exact(parseCoefficientToHundredths(c)))
+      : [...d.incomeCoefficients],
+    areaTierBoundsCenti: dto.areaTierBounds
+      ? dto.areaTierBounds.map((b) => exact(parseSquareMetresToCenti(b)))
+      : [...d.areaTierBoundsCenti],
+    ageCutoffDate: dto.ageCutoffDate ?? dates.ageCutoffDate,
+    hukouCutoffDate: dto.hukouCutoffDate ?? dates.hukouCutoffDate,
+    transferCutoffDate: dto.transferCutoffDate ?? dates.transferCutoffDate,
+    opensOn: dto.opensOn ?? dates.opensOn,
+    closesOn: dto.closesOn ?? dates.closesOn,
+    reportDueOn: dto.reportDueOn ?? dates.reportDueOn,
     reviewDaysCommunity: reviewDays.community,
     reviewDaysTown: reviewDays.town,
     reviewDaysBureau: reviewDays.bureau,
@@ -46,68 +53,47 @@ export function withDefaults(dto: CreateCampaignDto, year: number): CampaignPara
   };
 }
 
-/** Every rule the parameters break, at once (an empty list when they are sound). */
+/**
+ * Every rule the parameters break, at once: the domain's rules of eligibility
+ * and tiers, then the campaign's own (its window in order, inside years the
+ * working-day calendar knows).
+ */
 export function checkParameters(p: CampaignParameters, calendar: WorkingCalendar): ErrorDetail[] {
-  const problems: ErrorDetail[] = [];
-  const add = (code: string, field: string, message: string): void => {
-    problems.push({ code, field, message });
-  };
-
-  const dates = {
-    ageCutoffDate: p.ageCutoffDate,
-    hukouCutoffDate: p.hukouCutoffDate,
-    transferCutoffDate: p.transferCutoffDate,
-    opensOn: p.opensOn,
-    closesOn: p.closesOn,
-    reportDueOn: p.reportDueOn,
-  };
-  const badDates = Object.entries(dates).filter(([, v]) => !isIsoDate(v));
-  for (const [field, value] of badDates) add('INVALID_DATE', field, `${value} is not a date`);
-
-  if (!strictlyIncreasing(p.incomeCoefficients)) {
-    add(
-      'COEFFICIENTS_NOT_INCREASING',
-      'incomeCoefficients',
-      'Income coefficients must strictly increase',
-    );
-  } else if (p.incomeCoefficients.at(-1) !== 100) {
-    // Eligibility stops at 1.0 × the reference income; the tiers must reach it.
-    add(
-      'COEFFICIENTS_MUST_END_AT_ONE',
-      'incomeCoefficients',
-      'The last income coefficient must be 1.0',
-    );
-  }
-  if (!strictlyIncreasing(p.areaTierBoundsCenti)) {
-    add('AREA_TIERS_NOT_INCREASING', 'areaTierBounds', 'Area tier bounds must strictly increase');
-  } else if (p.areaTierBoundsCenti.at(-1) !== p.areaLimitCenti) {
-    add(
-      'AREA_TIERS_MUST_END_AT_LIMIT',
-      'areaTierBounds',
-      'The last area tier bound must equal the area limit',
-    );
+  const problems: ErrorDetail[] = validateCampaignRules(p).map(({ code, field, message }) => ({
+    code,
+    field,
+    message,
+  }));
+  const window = { opensOn: p.opensOn, closesOn: p.closesOn, reportDueOn: p.reportDueOn };
+  const badDates = Object.entries(window).filter(([, v]) => !isIsoDate(v));
+  for (const [field, value] of badDates) {
+    problems.push({ code: 'RULES_DATE', field, message: `${value} is not a date` });
   }
   if (badDates.length > 0) return problems;
 
   if (compareDates(p.opensOn, p.closesOn) > 0) {
-    add('DATES_OUT_OF_ORDER', 'closesOn', 'The window must open on or before it closes');
+    problems.push({
+      code: 'DATES_OUT_OF_ORDER',
+      field: 'closesOn',
+      message: '受理截止日期不能早于开始日期',
+    });
   }
   if (compareDates(p.closesOn, p.reportDueOn) > 0) {
-    add('DATES_OUT_OF_ORDER', 'reportDueOn', 'The report is due on or after the window closes');
+    problems.push({
+      code: 'DATES_OUT_OF_ORDER',
+      field: 'reportDueOn',
+      message: '上报日期不能早于受理截止日期',
+    });
   }
   for (const field of ['opensOn', 'closesOn', 'reportDueOn'] as const) {
     const year = yearOf(p[field]);
     if (!calendar.knowsYear(year)) {
-      add(
-        'CALENDAR_DATA_MISSING',
+      problems.push({
+        code: 'CALENDAR_DATA_MISSING',
         field,
-        `The working-day calendar has no official data for ${year}`,
-      );
+        message: `工作日历没有 ${year} 年的官方数据`,
+      });
     }
   }
   return problems;
-}
-
-function strictlyIncreasing(values: number[]): boolean {
-  return values.every((v, i) => i === 0 || v > values[i - 1]);
 }

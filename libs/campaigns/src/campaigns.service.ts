@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { shanghaiDateOf, yearOf } from '@app/calendar';
 import { Clock } from '@app/clock';
-import { AppError, fromHundredths } from '@app/http';
+import { centiToSquareMetres, fenToYuan, hundredthsToCoefficient } from '@app/domain';
+import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import { WorkingDaysService } from '@app/working-days';
 import { Campaign } from './campaign.entity';
@@ -56,10 +57,10 @@ export function toCampaignView(c: Campaign): CampaignView {
     id: c.id,
     name: c.name,
     countyId: c.countyId,
-    referenceIncome: fromHundredths(c.referenceIncomeFen),
-    areaLimit: fromHundredths(c.areaLimitCenti),
-    incomeCoefficients: c.incomeCoefficients.map(fromHundredths),
-    areaTierBounds: c.areaTierBoundsCenti.map(fromHundredths),
+    referenceIncome: fenToYuan(c.referenceIncomeFen),
+    areaLimit: centiToSquareMetres(c.areaLimitCenti),
+    incomeCoefficients: c.incomeCoefficients.map(hundredthsToCoefficient),
+    areaTierBounds: c.areaTierBoundsCenti.map(centiToSquareMetres),
     ageCutoffDate: c.ageCutoffDate,
     hukouCutoffDate: c.hukouCutoffDate,
     transferCutoffDate: c.transferCutoffDate,

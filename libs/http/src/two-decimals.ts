@@ -1,28 +1,12 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { toHundredths } from '@app/domain';
 
 /**
- * The contract sends money (yuan), area (m²) and coefficients as JSON numbers with
- * at most two decimals. Judged on the number's shortest decimal form, which is
- * what the client wrote: 12.34 passes, 12.345, 1e-7, NaN-like and negative values do not.
+ * The contract sends money (yuan), area (m²) and coefficients as JSON numbers
+ * with at most two decimals; anything else is a 400 before any rule runs. The
+ * judgement is the domain's exact reading (`toHundredths`), so the HTTP layer and
+ * the rules can never disagree on what a number means.
  */
-export function hasAtMostTwoDecimals(value: unknown): value is number {
-  return (
-    typeof value === 'number' && Number.isFinite(value) && /^\d+(\.\d{1,2})?$/.test(String(value))
-  );
-}
-
-/** Hundredths as an exact integer: yuan → fen, m² → 0.01 m², 0.3 → 30. */
-export function toHundredths(value: number): number {
-  if (!hasAtMostTwoDecimals(value))
-    throw new RangeError(`${String(value)} has more than two decimals`);
-  return Math.round(value * 100);
-}
-
-export function fromHundredths(value: number): number {
-  return value / 100;
-}
-
-/** A non-negative JSON number with at most two decimals, within [min, max]. */
 export function IsTwoDecimalNumber(
   bounds: { min?: number; max: number },
   options?: ValidationOptions,
@@ -38,8 +22,10 @@ export function IsTwoDecimalNumber(
         ...options,
       },
       validator: {
-        validate: (value: unknown) =>
-          hasAtMostTwoDecimals(value) && value >= min && value <= bounds.max,
+        validate: (value: unknown) => {
+          const read = toHundredths(value, bounds.max);
+          return read.ok && read.value >= Math.round(min * 100);
+        },
       },
     });
 }

@@ -1,0 +1,2 @@
+export * from './api-figures';
+export * from './assess-household';

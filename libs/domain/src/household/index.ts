@@ -1,0 +1,3 @@
+export * from './composition';
+export * from './household';
+export * from './validate-household';

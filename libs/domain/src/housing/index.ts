@@ -1,0 +1,3 @@
+export * from './housing';
+export * from './property';
+export * from './validate-properties';

@@ -1,0 +1,2 @@
+export * from './province-codes';
+export * from './resident-id';

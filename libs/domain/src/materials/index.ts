@@ -1,0 +1,2 @@
+export * from './material-types';
+export * from './materials';

@@ -1,0 +1,2 @@
+export * from './eligibility-reason';
+export * from './input-error';
