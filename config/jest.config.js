@@ -12,6 +12,8 @@ const shared = {
 };
 
 module.exports = {
+  // Integration tests talk to real services; read at the top level only.
+  testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
@@ -20,7 +22,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
-      testTimeout: 30000,
     },
   ],
 };

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { shanghaiDateOf } from '@app/calendar';
+import { Clock } from '@app/clock';
+import { validateResidentId } from '@app/domain';
 import { AppError } from '@app/http';
 import { PasswordHasher } from './password-hasher';
 import { RegisterDto, UserView } from './user.dto';
@@ -16,9 +19,19 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
+    private readonly clock: Clock,
   ) {}
 
+  /** An applicant account; the resident ID number must be valid (GB 11643), or 400 with every issue. */
   async register(dto: RegisterDto): Promise<UserView> {
+    const id = validateResidentId(dto.idNumber, { today: shanghaiDateOf(this.clock.now()) });
+    if (!id.ok) {
+      throw AppError.badRequest(
+        'VALIDATION_FAILED',
+        'idNumber is not a valid resident ID number',
+        id.issues.map((i) => ({ code: i.code, field: 'idNumber', message: i.message })),
+      );
+    }
     const user = await this.users.insert({
       username: dto.username,
       passwordHash: await this.hasher.hash(dto.password),

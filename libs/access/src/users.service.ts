@@ -6,7 +6,7 @@ import { RegionsService } from '@app/regions';
 import { AuthUser } from './auth-user';
 import { PasswordHasher } from './password-hasher';
 import { isReviewer, REVIEWER_SCOPE } from './roles';
-import { CreateStaffDto, UserView } from './user.dto';
+import { CreateStaffDto, UpdateUserDto, UserView } from './user.dto';
 import { User } from './user.entity';
 
 export function toUserView(u: User): UserView {
@@ -92,24 +92,32 @@ export class UsersService {
     return (await this.users.find({ order: { createdAt: 'ASC' } })).map(toUserView);
   }
 
-  async setDisabled(id: string, disabled: boolean): Promise<UserView> {
+  /** Applies only the fields given; an empty change returns the user as it is. */
+  async update(id: string, changes: UpdateUserDto): Promise<UserView> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw AppError.notFound('User');
-    user.disabled = disabled;
+    if (changes.disabled === undefined) return toUserView(user);
+    user.disabled = changes.disabled;
     return toUserView(await this.users.save(user));
   }
 
   /** Creates the bootstrap administrator once; an existing user of that name is left alone. */
   async ensureAdmin(username: string, password: string): Promise<boolean> {
     if (await this.users.exist({ where: { username } })) return false;
-    await this.insert({
-      username,
-      passwordHash: await this.hasher.hash(password),
-      name: username,
-      role: 'admin',
-      regionId: null,
-    });
-    return true;
+    try {
+      await this.insert({
+        username,
+        passwordHash: await this.hasher.hash(password),
+        name: username,
+        role: 'admin',
+        regionId: null,
+      });
+      return true;
+    } catch (e) {
+      // Another process starting at the same moment created it first.
+      if (e instanceof AppError && e.code === 'USERNAME_TAKEN') return false;
+      throw e;
+    }
   }
 }
 

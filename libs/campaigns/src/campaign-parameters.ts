@@ -12,6 +12,13 @@ import { ErrorDetail } from '@app/http';
 import { Campaign } from './campaign.entity';
 import { CreateCampaignDto } from './campaign.dto';
 
+/** The domain speaks in exact units; the client should read the field it sent. */
+const REQUEST_FIELD: Partial<Record<string, string>> = {
+  referenceIncomeFen: 'referenceIncome',
+  areaLimitCenti: 'areaLimit',
+  areaTierBoundsCenti: 'areaTierBounds',
+};
+
 export type CampaignParameters = Omit<
   Campaign,
   'id' | 'name' | 'countyId' | 'createdBy' | 'createdAt'
@@ -61,7 +68,7 @@ export function withDefaults(dto: CreateCampaignDto, year: number): CampaignPara
 export function checkParameters(p: CampaignParameters, calendar: WorkingCalendar): ErrorDetail[] {
   const problems: ErrorDetail[] = validateCampaignRules(p).map(({ code, field, message }) => ({
     code,
-    field,
+    field: REQUEST_FIELD[field] ?? field,
     message,
   }));
   const window = { opensOn: p.opensOn, closesOn: p.closesOn, reportDueOn: p.reportDueOn };

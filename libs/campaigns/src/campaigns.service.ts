@@ -23,6 +23,14 @@ export class CampaignsService {
   async create(dto: CreateCampaignDto, createdBy: string | null): Promise<CampaignView> {
     const parameters = withDefaults(dto, yearOf(shanghaiDateOf(this.clock.now())));
     const problems = checkParameters(parameters, await this.workingDays.calendar());
+    const county = await this.regions.findById(dto.countyId);
+    if (county?.level !== 'county') {
+      problems.unshift({
+        code: 'INVALID_COUNTY',
+        field: 'countyId',
+        message: 'countyId is not a county',
+      });
+    }
     if (problems.length > 0) {
       throw AppError.unprocessable(
         'INVALID_CAMPAIGN',
@@ -30,7 +38,6 @@ export class CampaignsService {
         problems,
       );
     }
-    await this.regions.requireLevel(dto.countyId, 'county', 'INVALID_COUNTY');
     const saved = await this.campaigns.save(
       this.campaigns.create({ ...parameters, name: dto.name, countyId: dto.countyId, createdBy }),
     );
@@ -45,8 +52,12 @@ export class CampaignsService {
     return (await this.campaigns.find({ order: { opensOn: 'DESC' } })).map(toCampaignView);
   }
 
+  findById(id: string): Promise<Campaign | null> {
+    return this.campaigns.findOneBy({ id });
+  }
+
   async require(id: string): Promise<Campaign> {
-    const campaign = await this.campaigns.findOneBy({ id });
+    const campaign = await this.findById(id);
     if (!campaign) throw AppError.notFound('Campaign');
     return campaign;
   }

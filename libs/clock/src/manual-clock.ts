@@ -45,7 +45,8 @@ export class ManualClock extends Clock {
    * already written cannot be undone, so a backward move is refused.
    */
   async set(instant: Date): Promise<Date> {
-    const rows: { now: Date }[] = await this.db.query(
+    // For UPDATE … RETURNING, TypeORM's query() answers [rows, affectedCount].
+    const [rows]: [{ now: Date }[], number] = await this.db.query(
       `UPDATE manual_clock SET now = $1, updated_at = now() WHERE id = 1 AND now <= $1 RETURNING now`,
       [instant],
     );

@@ -4,3 +4,4 @@ export * from './all-exceptions.filter';
 export * from './validation.pipe';
 export * from './configure-http-app';
 export * from './two-decimals';
+export * from './uuid-param.pipe';

@@ -12,10 +12,10 @@ export class RegionsService {
   async create(dto: CreateRegionDto): Promise<Region> {
     const parent = await this.parentFor(dto.level, dto.parentId);
     if (await this.regions.exist({ where: { code: dto.code } })) {
-      throw AppError.conflict('REGION_CODE_TAKEN', `A region with code ${dto.code} exists`);
+      throw codeTaken(dto.code);
     }
     const id = crypto.randomUUID();
-    return this.regions.save(
+    const saving = this.regions.save(
       this.regions.create({
         id,
         code: dto.code,
@@ -25,6 +25,12 @@ export class RegionsService {
         path: `${parent?.path ?? '/'}${id}/`,
       }),
     );
+    return saving.catch((e: unknown) => {
+      // Two requests with the same code at once: the unique index decides, same answer as the pre-check.
+      if ((e as { constraint?: string }).constraint === 'regions_code_key')
+        throw codeTaken(dto.code);
+      throw e;
+    });
   }
 
   async tree(): Promise<RegionNode[]> {
@@ -81,4 +87,8 @@ function buildTree(all: Region[]): RegionNode[] {
     (parent ? parent.children : roots).push(node);
   }
   return roots;
+}
+
+function codeTaken(code: string): AppError {
+  return AppError.conflict('REGION_CODE_TAKEN', `A region with code ${code} exists`);
 }

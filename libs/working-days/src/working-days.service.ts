@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import {
   CalendarDataMissingError,
-  datesBetween,
+  addDays,
+  compareDates,
   DayDescription,
   IsoDate,
   NoticeRules,
@@ -45,14 +46,15 @@ export class WorkingDaysService {
   }
 
   async describeRange(from: IsoDate, to: IsoDate): Promise<DayDescription[]> {
-    const days = datesBetween(from, to);
-    if (days.length === 0)
+    if (compareDates(from, to) > 0) {
       throw AppError.badRequest('INVALID_RANGE', '`from` must not be after `to`');
-    if (days.length > MAX_RANGE_DAYS) {
+    }
+    // Compared before any day is built, so an absurd range costs nothing.
+    if (compareDates(to, addDays(from, MAX_RANGE_DAYS - 1)) > 0) {
       throw AppError.badRequest('INVALID_RANGE', `At most ${MAX_RANGE_DAYS} days per query`);
     }
     const calendar = await this.calendar();
-    return translateCalendarErrors(() => days.map((d) => calendar.describe(d)));
+    return translateCalendarErrors(() => calendar.describeRange(from, to));
   }
 
   async setOverride(

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ParseUuid } from '@app/http';
 import { Roles, CreateStaffDto, UpdateUserDto, UserView, UsersService } from '@app/access';
 
 @ApiTags('users')
@@ -21,10 +22,9 @@ export class UsersController {
 
   @Patch(':id')
   async update(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseUuid()) id: string,
     @Body() dto: UpdateUserDto,
   ): Promise<UserView> {
-    if (dto.disabled === undefined) return this.users.setDisabled(id, false);
-    return this.users.setDisabled(id, dto.disabled);
+    return this.users.update(id, dto);
   }
 }

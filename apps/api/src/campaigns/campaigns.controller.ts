@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ParseUuid } from '@app/http';
 import { AuthUser, CurrentUser, Roles } from '@app/access';
 import { CampaignsService, CampaignView, CreateCampaignDto } from '@app/campaigns';
 
@@ -21,7 +22,7 @@ export class CampaignsController {
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignView> {
+  get(@Param('id', ParseUuid()) id: string): Promise<CampaignView> {
     return this.campaigns.get(id);
   }
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { assertInJurisdiction, AuthUser, CurrentUser, Roles } from '@app/access';
-import { AppError } from '@app/http';
+import { AppError, ParseUuid } from '@app/http';
 import { CreateRegionDto, RegionNode, RegionsService } from '@app/regions';
 
 @ApiTags('regions')
@@ -21,7 +21,7 @@ export class RegionsController {
    */
   @Get(':id')
   async get(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseUuid()) id: string,
     @CurrentUser() user: AuthUser,
   ): Promise<RegionNode> {
     const region = await this.regions.findById(id);

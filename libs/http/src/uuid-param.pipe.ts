@@ -1,0 +1,12 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { AppError } from './app-error';
+
+/** A path id that is not a UUID is a 400 in the same shape as every other validation error. */
+export function ParseUuid(): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () =>
+      AppError.badRequest('VALIDATION_FAILED', 'The id in the path is not a UUID', [
+        { code: 'INVALID_FIELD', field: 'id', message: 'must be a UUID' },
+      ]),
+  });
+}
