@@ -32,10 +32,20 @@ export async function createRegionTree(
   const countyId = await createRegion(t, adminToken, { name: '进贤县', level: 'county' });
   const tree: RegionTree = { countyId, towns: [] };
   for (let i = 0; i < towns; i++) {
-    const id = await createRegion(t, adminToken, { name: `镇${i}`, level: 'town', parentId: countyId });
+    const id = await createRegion(t, adminToken, {
+      name: `镇${i}`,
+      level: 'town',
+      parentId: countyId,
+    });
     const communities: string[] = [];
     for (let j = 0; j < communitiesPerTown; j++) {
-      communities.push(await createRegion(t, adminToken, { name: `社区${i}-${j}`, level: 'community', parentId: id }));
+      communities.push(
+        await createRegion(t, adminToken, {
+          name: `社区${i}-${j}`,
+          level: 'community',
+          parentId: id,
+        }),
+      );
     }
     tree.towns.push({ id, communities });
   }

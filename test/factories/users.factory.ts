@@ -19,5 +19,9 @@ export async function createStaff(
     .set('authorization', `Bearer ${adminToken}`)
     .send({ username, password: STAFF_PASSWORD, name, role, regionId })
     .expect(201);
-  return { id: (res.body as { id: string }).id, token: await login(t, username, STAFF_PASSWORD), username };
+  return {
+    id: (res.body as { id: string }).id,
+    token: await login(t, username, STAFF_PASSWORD),
+    username,
+  };
 }

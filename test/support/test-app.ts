@@ -1,10 +1,13 @@
+import { isDeepStrictEqual } from 'node:util';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { UsersService } from '@app/access';
+import { Clock, ManualClock } from '@app/clock';
 import { loadConfig } from '@app/config';
-import { configureHttpApp } from '@app/http';
+import { configureHttpApp, ErrorDetail } from '@app/http';
 import { MIGRATIONS_TABLE } from '@app/database';
 import { ServiceModule } from '../../apps/api/src/service.module';
 import { TEST_ENV } from './test-env';
@@ -43,8 +46,11 @@ export async function resetDatabase(t: TestApp): Promise<void> {
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> $1`,
     [MIGRATIONS_TABLE],
   );
-  await t.db.query(`TRUNCATE ${tables.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  await t.db.query(
+    `TRUNCATE ${tables.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`,
+  );
   await t.db.query(`INSERT INTO manual_clock (id, now) VALUES (1, '2025-09-01T09:00:00+08:00')`);
+  await reloadManualClock(t);
   await t.app.get(UsersService).ensureAdmin(TEST_ENV.ADMIN_USERNAME, TEST_ENV.ADMIN_PASSWORD);
 }
 
@@ -65,4 +71,53 @@ export async function countRows(t: TestApp, tables: string[]): Promise<Record<st
     counts[table] = Number(rows[0].n);
   }
   return counts;
+}
+
+/**
+ * Makes the running app's manual clock read the stored instant again.
+ * resetDatabase rewrites the manual_clock row; a ManualClock keeps in memory
+ * what it loaded at start-up (the real time when the table was empty) until told.
+ */
+export async function reloadManualClock(t: TestApp): Promise<void> {
+  const clock = t.app.get(Clock);
+  if (clock instanceof ManualClock) await clock.load();
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Runs `act` and asserts it left the row counts of `tables` as they were. */
+export async function withoutRowChanges<T>(
+  t: TestApp,
+  tables: string[],
+  act: () => Promise<T>,
+): Promise<T> {
+  const before = await countRows(t, tables);
+  const result = await act();
+  const after = await countRows(t, tables);
+  if (!isDeepStrictEqual(after, before)) {
+    const answer = result as { status?: number; body?: unknown };
+    throw new Error(
+      `Row counts changed from ${JSON.stringify(before)} to ${JSON.stringify(after)}` +
+        (answer.status ? ` (the answer was ${answer.status} ${JSON.stringify(answer.body)})` : ''),
+    );
+  }
+  return result;
+}
+
+/** Asserts the contract's error body (api.md "Errors") with this status and code; returns its details. */
+export function expectError(res: Response, status: number, code: string): ErrorDetail[] {
+  expect({ status: res.status, code: (res.body as { code?: unknown }).code }).toEqual({
+    status,
+    code,
+  });
+  expect(res.body).toEqual({
+    statusCode: status,
+    error: expect.any(String),
+    code,
+    message: expect.any(String),
+    details: expect.any(Array),
+  });
+  return (res.body as { details: ErrorDetail[] }).details;
 }
