@@ -1,10 +1,14 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { MulterModule } from '@nestjs/platform-express';
 import { AccessModule, AuthGuard } from '@app/access';
+import { ApplicationsModule, HashingDiskStorage, MAX_MATERIAL_BYTES } from '@app/applications';
 import { CampaignsModule } from '@app/campaigns';
 import { AppConfig } from '@app/config';
 import { RegionsModule } from '@app/regions';
 import { WorkingDaysModule } from '@app/working-days';
+import { ApplicationsController } from './applications/applications.controller';
+import { MaterialsController } from './applications/materials.controller';
 import { AuthController } from './auth/auth.controller';
 import { UsersController } from './auth/users.controller';
 import { CalendarController } from './calendar/calendar.controller';
@@ -24,11 +28,26 @@ export class ApiModule {
       RegionsController,
       CampaignsController,
       CalendarController,
+      ApplicationsController,
+      MaterialsController,
     ];
     if (config.clock === 'manual') controllers.push(ClockController);
     return {
       module: ApiModule,
-      imports: [AccessModule, RegionsModule, CampaignsModule, WorkingDaysModule],
+      imports: [
+        AccessModule,
+        RegionsModule,
+        CampaignsModule,
+        WorkingDaysModule,
+        ApplicationsModule,
+        MulterModule.registerAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => ({
+            storage: new HashingDiskStorage(c.uploadDir),
+            limits: { fileSize: MAX_MATERIAL_BYTES, files: 1, fields: 5, fieldSize: 256, parts: 6 },
+          }),
+        }),
+      ],
       controllers,
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };

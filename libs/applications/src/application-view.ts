@@ -1,0 +1,97 @@
+import { formatShanghaiInstant } from '@app/calendar';
+import { HouseholdAssessment, missingMaterials, toApiFigures } from '@app/domain';
+import { Application, NO_HOUSING_TIER } from './application.entity';
+import { memberView, propertyView } from './household-mapping';
+import { Material } from './materials/material.entity';
+
+const REVIEW_STATUSES = new Set(['community_review', 'town_review', 'bureau_review']);
+
+const instant = (d: Date | null): string | null => (d ? formatShanghaiInstant(d) : null);
+
+/** A deadline passed without a decision: flagged, never decided (domain.md, "The review flow"). */
+export function isOverdue(app: Pick<Application, 'status' | 'dueAt'>, now: Date): boolean {
+  return REVIEW_STATUSES.has(app.status) && app.dueAt !== null && now >= app.dueAt;
+}
+
+/** The columns kept in step with the declaration, for lists and statistics. */
+export function figureColumns(a: HouseholdAssessment) {
+  return {
+    persons: a.persons,
+    householdIncomeFen: a.householdIncomeFen,
+    countedAreaCenti: a.countedAreaCenti,
+    incomeTier: a.incomeTier,
+    areaTier: a.areaTier === 'none' ? NO_HOUSING_TIER : a.areaTier,
+    eligible: a.eligibility.eligible,
+  };
+}
+
+export function materialView(m: Material) {
+  return {
+    id: m.id,
+    type: m.type,
+    memberIdNumber: m.memberIdNumber,
+    propertyId: m.propertyId,
+    contentType: m.contentType,
+    size: m.size,
+    sha256: m.sha256,
+    uploadedAt: formatShanghaiInstant(m.createdAt),
+  };
+}
+
+/** GET /api/applications/:id, per the contract, with the uploaded materials listed too. */
+export function applicationView(
+  app: Application,
+  assessment: HouseholdAssessment,
+  materials: Material[],
+  now: Date,
+) {
+  const identities = new Map(assessment.identities.map((i) => [i.idNumber, i]));
+  const counted = new Map(assessment.properties.map((p) => [p.propertyId, p.counted]));
+  return {
+    id: app.id,
+    campaignId: app.campaignId,
+    communityId: app.communityId,
+    status: app.status,
+    level: app.level,
+    members: app.household.members.map((m) => memberView(m, identities.get(m.idNumber))),
+    properties: app.household.properties.map((p) => propertyView(p, counted.get(p.id) ?? null)),
+    ...toApiFigures(assessment),
+    eligibility: {
+      eligible: assessment.eligibility.eligible,
+      reasons: assessment.eligibility.reasons.map((r) => ({ ...r })),
+    },
+    missingMaterials: missingMaterials(assessment.requiredMaterials, materials).map((r) => ({
+      ...r,
+    })),
+    materials: materials.map(materialView),
+    submittedAt: instant(app.submittedAt),
+    dueAt: instant(app.dueAt),
+    overdue: isOverdue(app, now),
+    noticeEndsAt: instant(app.noticeEndsAt),
+    archiveNo: app.archiveNo,
+    version: app.version,
+  };
+}
+
+export type ApplicationView = ReturnType<typeof applicationView>;
+
+export function applicationSummary(app: Application, now: Date) {
+  const applicant = app.household.members.find((m) => m.relation === 'applicant');
+  return {
+    id: app.id,
+    campaignId: app.campaignId,
+    communityId: app.communityId,
+    applicantName: applicant?.name ?? null,
+    status: app.status,
+    level: app.level,
+    persons: app.persons,
+    eligible: app.eligible,
+    incomeTier: app.incomeTier === null ? null : app.incomeTier / 100,
+    areaTier:
+      app.areaTier === null ? null : app.areaTier === NO_HOUSING_TIER ? 'none' : app.areaTier / 100,
+    submittedAt: instant(app.submittedAt),
+    dueAt: instant(app.dueAt),
+    overdue: isOverdue(app, now),
+    version: app.version,
+  };
+}

@@ -1,0 +1,102 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { bigintAsNumber } from '@app/database';
+import type { MemberDeclaration, PropertyDeclaration } from '@app/domain';
+
+export const APPLICATION_STATUSES = [
+  'draft',
+  'community_review',
+  'community_notice',
+  'town_review',
+  'town_notice',
+  'bureau_review',
+  'bureau_notice',
+  'approved',
+  'rejected',
+  'returned',
+  'withdrawn',
+  'revoked',
+] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+/** The declaration as stored: the domain's units (fen, 0.01 m²), property ids assigned. */
+export interface StoredHousehold {
+  members: MemberDeclaration[];
+  properties: PropertyDeclaration[];
+}
+
+/** Area tier column: 0 stands for the no-housing tier, otherwise the bound in 0.01 m². */
+export const NO_HOUSING_TIER = 0;
+
+@Entity('applications')
+export class Application {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  campaignId!: string;
+
+  @Column({ type: 'uuid' })
+  communityId!: string;
+
+  /** The community's materialised path: jurisdiction checks are a prefix test on it. */
+  @Column()
+  regionPath!: string;
+
+  @Column({ type: 'uuid' })
+  applicantUserId!: string;
+
+  @Column({ type: 'varchar' })
+  status!: ApplicationStatus;
+
+  @Column({ type: 'varchar', nullable: true })
+  level!: 'community' | 'town' | 'bureau' | null;
+
+  /** Bumped by every change; a write names the version it read (optimistic concurrency). */
+  @Column({ type: 'int' })
+  version!: number;
+
+  @Column({ type: 'jsonb' })
+  household!: StoredHousehold;
+
+  @Column({ type: 'smallint' })
+  persons!: number;
+
+  @Column({ type: 'bigint', transformer: bigintAsNumber })
+  householdIncomeFen!: number;
+
+  @Column({ type: 'int' })
+  countedAreaCenti!: number;
+
+  @Column({ type: 'smallint', nullable: true })
+  incomeTier!: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  areaTier!: number | null;
+
+  @Column()
+  eligible!: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  submittedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  noticeEndsAt!: Date | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  archiveNo!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignsModule } from '@app/campaigns';
+import { RegionsModule } from '@app/regions';
+import { WorkingDaysModule } from '@app/working-days';
+import { Application } from './application.entity';
+import { ApplicationsService } from './applications.service';
+import { HouseholdAssessor } from './household-assessor';
+import { Material } from './materials/material.entity';
+import { MaterialsService } from './materials/materials.service';
+import { SubmissionService } from './submission.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Application, Material]),
+    CampaignsModule,
+    RegionsModule,
+    WorkingDaysModule,
+  ],
+  providers: [HouseholdAssessor, ApplicationsService, SubmissionService, MaterialsService],
+  exports: [HouseholdAssessor, ApplicationsService, SubmissionService, MaterialsService],
+})
+export class ApplicationsModule {}
