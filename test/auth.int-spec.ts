@@ -77,7 +77,7 @@ describe('auth and accounts', () => {
       const [row] = await t.db.query(
         `SELECT password_hash FROM users WHERE username = 'zhang.san'`,
       );
-      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+      expect(row.password_hash).toMatch(/^scrypt\$/);
       await login(t, 'zhang.san', APPLICANT_PASSWORD);
     });
 

@@ -15,7 +15,7 @@ export class User {
   @Column()
   username!: string;
 
-  /** argon2id; never selected into responses. */
+  /** scrypt (see PasswordHasher); never selected into responses. */
   @Column({ select: false })
   passwordHash!: string;
 
