@@ -3,6 +3,10 @@
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+
+// One id per test run, inherited by every jest worker: each run gets its own
+// database and Redis key prefix, so two runs on one machine never collide.
+process.env.TEST_RUN_ID ??= `${process.pid}`;
 const shared = {
   rootDir: root,
   moduleFileExtensions: ['js', 'json', 'ts'],
@@ -21,6 +25,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
     },
   ],

@@ -1,0 +1,38 @@
+import { rm } from 'node:fs/promises';
+import { Client } from 'pg';
+import Redis from 'ioredis';
+import { TEST_ENV } from './test-env';
+
+/** Drops this run's database, Redis keys and uploads. */
+export default async function globalTeardown(): Promise<void> {
+  const url = new URL(TEST_ENV.DATABASE_URL);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+
+  const redis = new Redis(TEST_ENV.REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${TEST_ENV.REDIS_PREFIX}:*`,
+        'COUNT',
+        1000,
+      );
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+
+  await rm(TEST_ENV.UPLOAD_DIR, { recursive: true, force: true });
+}
