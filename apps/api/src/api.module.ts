@@ -7,8 +7,12 @@ import { CampaignsModule } from '@app/campaigns';
 import { AppConfig } from '@app/config';
 import { RegionsModule } from '@app/regions';
 import { WorkingDaysModule } from '@app/working-days';
+import { WorkflowModule } from '@app/workflow';
 import { ApplicationsController } from './applications/applications.controller';
 import { MaterialsController } from './applications/materials.controller';
+import { AlertsController } from './workflow/alerts.controller';
+import { PublicNoticesController } from './workflow/public-notices.controller';
+import { ReviewController } from './workflow/review.controller';
 import { AuthController } from './auth/auth.controller';
 import { UsersController } from './auth/users.controller';
 import { CalendarController } from './calendar/calendar.controller';
@@ -30,6 +34,9 @@ export class ApiModule {
       CalendarController,
       ApplicationsController,
       MaterialsController,
+      ReviewController,
+      PublicNoticesController,
+      AlertsController,
     ];
     if (config.clock === 'manual') controllers.push(ClockController);
     return {
@@ -40,6 +47,7 @@ export class ApiModule {
         CampaignsModule,
         WorkingDaysModule,
         ApplicationsModule,
+        WorkflowModule,
         MulterModule.registerAsync({
           inject: [AppConfig],
           useFactory: (c: AppConfig) => ({

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
+import { WorkflowWorkerModule } from '@app/workflow';
 
 /**
- * The queue side: BullMQ processors of the review workflow are registered here
- * (they arrive with the workflow). Imported by the worker process and, in
- * single-process mode, by the API process.
+ * The queue side: the workers that apply the review workflow's transitions.
+ * Imported by the worker process and, in single-process mode, by the API process.
  */
-@Module({})
+@Module({ imports: [WorkflowWorkerModule] })
 export class WorkerModule {}

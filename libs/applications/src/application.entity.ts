@@ -94,6 +94,21 @@ export class Application {
   @Column({ type: 'varchar', nullable: true })
   archiveNo!: string | null;
 
+  /** When the current level's deadline passed without a decision (flag only: it decides nothing). */
+  @Column({ type: 'timestamptz', nullable: true })
+  overdueSince!: Date | null;
+
+  /** The notice period is over but objections are pending: it goes on when the last is dismissed. */
+  @Column({ default: false })
+  noticeWaiting!: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  approvedAt!: Date | null;
+
+  /** The campaign's parameters and the figures the approval was decided on. */
+  @Column({ type: 'jsonb', nullable: true })
+  approvalSnapshot!: Record<string, unknown> | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -8,7 +8,6 @@ import { ApplicationsService } from './applications.service';
 import { HouseholdAssessor } from './household-assessor';
 import { Material } from './materials/material.entity';
 import { MaterialsService } from './materials/materials.service';
-import { SubmissionService } from './submission.service';
 
 @Module({
   imports: [
@@ -17,7 +16,7 @@ import { SubmissionService } from './submission.service';
     RegionsModule,
     WorkingDaysModule,
   ],
-  providers: [HouseholdAssessor, ApplicationsService, SubmissionService, MaterialsService],
-  exports: [HouseholdAssessor, ApplicationsService, SubmissionService, MaterialsService],
+  providers: [HouseholdAssessor, ApplicationsService, MaterialsService],
+  exports: [HouseholdAssessor, ApplicationsService, MaterialsService, CampaignsModule],
 })
 export class ApplicationsModule {}

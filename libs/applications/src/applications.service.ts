@@ -88,7 +88,18 @@ export class ApplicationsService {
   }
 
   async view(user: AuthUser, id: string): Promise<ApplicationView> {
-    const app = requireReadable(user, await this.applications.findOneBy({ id }));
+    return this.viewOf(requireReadable(user, await this.applications.findOneBy({ id })));
+  }
+
+  /** For the worker, which has checked access already when it applied the transition. */
+  async viewById(id: string): Promise<ApplicationView> {
+    const app = await this.applications.findOneBy({ id });
+    if (!app) throw AppError.notFound('Application');
+    return this.viewOf(app);
+  }
+
+  private async viewOf(app: Application): Promise<ApplicationView> {
+    const id = app.id;
     const [campaign, materials] = await Promise.all([
       this.campaigns.require(app.campaignId),
       this.materials.find({ where: { applicationId: id }, order: { createdAt: 'ASC' } }),

@@ -6,7 +6,6 @@ export * from './dto/list-query.dto';
 export * from './dto/material.dto';
 export * from './household-assessor';
 export * from './applications.service';
-export * from './submission.service';
 export * from './materials/content-type';
 export * from './materials/material.entity';
 export * from './materials/materials.service';

@@ -10,3 +10,15 @@ export function ParseUuid(): ParseUUIDPipe {
       ]),
   });
 }
+
+/** An Idempotency-Key header: 1–200 printable characters, or a 400. */
+export function idempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(value)) {
+    throw AppError.badRequest(
+      'VALIDATION_FAILED',
+      'Idempotency-Key must be 1-200 printable ASCII characters',
+    );
+  }
+  return value;
+}

@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ParseUuid } from '@app/http';
+import { idempotencyKey, ParseUuid } from '@app/http';
 import {
   ApplicationBodyDto,
   ApplicationsService,
   ApplicationView,
   ListApplicationsQueryDto,
-  SubmissionService,
 } from '@app/applications';
+import { WorkflowCommands } from '@app/workflow';
 import { AuthUser, CurrentUser, Roles } from '@app/access';
 
 @ApiTags('applications')
@@ -16,7 +16,7 @@ import { AuthUser, CurrentUser, Roles } from '@app/access';
 export class ApplicationsController {
   constructor(
     private readonly applications: ApplicationsService,
-    private readonly submission: SubmissionService,
+    private readonly commands: WorkflowCommands,
   ) {}
 
   @Post()
@@ -57,8 +57,9 @@ export class ApplicationsController {
   submit(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUuid()) id: string,
+    @Headers('idempotency-key') key?: string,
   ): Promise<ApplicationView> {
-    return this.submission.submit(user, id);
+    return this.commands.submit(user, id, idempotencyKey(key));
   }
 
   @Post(':id/withdraw')
@@ -67,7 +68,8 @@ export class ApplicationsController {
   withdraw(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUuid()) id: string,
+    @Headers('idempotency-key') key?: string,
   ): Promise<ApplicationView> {
-    return this.submission.withdraw(user, id);
+    return this.commands.withdraw(user, id, idempotencyKey(key));
   }
 }

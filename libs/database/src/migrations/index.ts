@@ -1,5 +1,10 @@
 import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Applications1764400001000 } from './1764400001000-Applications';
+import { Workflow1764400002000 } from './1764400002000-Workflow';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
-export const MIGRATIONS = [Foundation1764400000000, Applications1764400001000];
+export const MIGRATIONS = [
+  Foundation1764400000000,
+  Applications1764400001000,
+  Workflow1764400002000,
+];

@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '@app/access';
+import { AlertsService } from '@app/workflow';
+
+@ApiTags('review')
+@ApiBearerAuth()
+@Controller('alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  /** Overdue reviews raised to the caller's level, inside their region. */
+  @Get()
+  @Roles('community_reviewer', 'town_reviewer', 'bureau_reviewer', 'admin')
+  list(@CurrentUser() user: AuthUser) {
+    return this.alerts.list(user);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './compound-surnames';
+export * from './mask-name';
+export * from './personal-data';

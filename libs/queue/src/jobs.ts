@@ -1,0 +1,77 @@
+/**
+ * Every queue and job name of the service, with the payload each job carries.
+ * One list: the worker refuses to start if a name here has no handler, or two.
+ */
+export const QUEUES = {
+  /** State transitions of applications, commands and timers alike, applied one at a time per job. */
+  transitions: 'transitions',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Who asked, as the worker needs it to check and record the transition. */
+export interface JobActor {
+  userId: string;
+  role: string;
+  name: string;
+  regionPath: string | null;
+}
+
+export interface CorrectionsPayload {
+  members?: { idNumber: string; annualIncome?: number }[];
+  properties?: { id: string; area?: number }[];
+}
+
+export interface TransitionJobs {
+  submit: { applicationId: string; actor: JobActor };
+  withdraw: { applicationId: string; actor: JobActor };
+  decide: {
+    applicationId: string;
+    actor: JobActor;
+    decision: 'approve' | 'reject' | 'return';
+    opinion: string;
+    signature: string;
+    corrections?: CorrectionsPayload;
+  };
+  resolveObjection: {
+    applicationId: string;
+    objectionId: string;
+    actor: JobActor;
+    upheld: boolean;
+    opinion: string;
+    signature: string;
+  };
+  revoke: { applicationId: string; actor: JobActor; opinion: string; signature: string };
+  recordChange: { applicationId: string; actor: JobActor; opinion: string; signature: string };
+  /** Timers: fired by a delayed job or by the manual clock; `timerId` is the row in `timers`. */
+  noticeEnd: { applicationId: string; timerId: string };
+  reviewDeadline: { applicationId: string; timerId: string };
+}
+export type TransitionJobName = keyof TransitionJobs;
+
+export const TRANSITION_JOB_NAMES = [
+  'submit',
+  'withdraw',
+  'decide',
+  'resolveObjection',
+  'revoke',
+  'recordChange',
+  'noticeEnd',
+  'reviewDeadline',
+] as const satisfies readonly TransitionJobName[];
+
+/** What a transition job returns: the HTTP answer the caller waiting on it will give. */
+export interface JobOutcome {
+  statusCode: number;
+  body: unknown;
+}
+
+/** A transient failure (database restarting, Redis hiccup) is retried with back-off; a rule violation is not. */
+export const TRANSITION_ATTEMPTS = 8;
+export const TRANSITION_BACKOFF = { type: 'exponential', delay: 250 } as const;
+/** How long an HTTP request waits for its transition before answering 503 (the job still runs). */
+export const TRANSITION_WAIT_MS = 15_000;
+/** Finished jobs kept in Redis for replays; the outcome itself is kept in PostgreSQL. */
+export const KEEP_COMPLETED = { age: 24 * 3600, count: 100_000 } as const;
+export const KEEP_FAILED = { age: 7 * 24 * 3600 } as const;
+/** How often each worker rebuilds missing timer jobs from PostgreSQL. */
+export const TIMER_RECONCILE_INTERVAL_MS = 60_000;

@@ -1,0 +1,87 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateNested,
+} from 'class-validator';
+import { MAX_AREA_SQUARE_METRES, MAX_MONEY_YUAN } from '@app/domain';
+import { IsTwoDecimalNumber } from '@app/http';
+
+/** The signed part of every reviewer's act (署名并签署意见). */
+export class SignedOpinionDto {
+  @ApiProperty({ example: '经入户调查，申报情况属实。' })
+  @IsString()
+  @Length(1, 2000)
+  opinion!: string;
+
+  @ApiProperty({ description: "The reviewer's registered name", example: '赵社区' })
+  @IsString()
+  @Length(1, 50)
+  signature!: string;
+}
+
+export class MemberCorrectionDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 32)
+  idNumber!: string;
+
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @IsTwoDecimalNumber({ max: MAX_MONEY_YUAN })
+  annualIncome?: number;
+}
+
+export class PropertyCorrectionDto {
+  @ApiProperty()
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @IsTwoDecimalNumber({ min: 0.01, max: MAX_AREA_SQUARE_METRES })
+  area?: number;
+}
+
+export class CorrectionsDto {
+  @ApiProperty({ required: false, type: [MemberCorrectionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => MemberCorrectionDto)
+  members?: MemberCorrectionDto[];
+
+  @ApiProperty({ required: false, type: [PropertyCorrectionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => PropertyCorrectionDto)
+  properties?: PropertyCorrectionDto[];
+}
+
+export class DecisionDto extends SignedOpinionDto {
+  @ApiProperty({ enum: ['approve', 'reject', 'return'] })
+  @IsIn(['approve', 'reject', 'return'])
+  decision!: 'approve' | 'reject' | 'return';
+
+  @ApiProperty({ required: false, type: CorrectionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CorrectionsDto)
+  corrections?: CorrectionsDto;
+}
+
+export class ResolutionDto extends SignedOpinionDto {
+  @ApiProperty()
+  @IsBoolean()
+  upheld!: boolean;
+}

@@ -1,0 +1,37 @@
+import { EntityManager } from 'typeorm';
+import { errorBody, ErrorDetail } from '@app/http';
+import type { JobOutcome } from '@app/queue';
+
+/** A refusal, in the contract's error shape: the waiting HTTP request answers exactly this. */
+export function refusal(
+  status: number,
+  code: string,
+  message: string,
+  details: ErrorDetail[] = [],
+): JobOutcome {
+  return { statusCode: status, body: errorBody(status, code, message, details) };
+}
+
+/** Thrown inside the transaction to roll it back and answer with a refusal. */
+export class TransitionRefused extends Error {
+  constructor(readonly outcome: JobOutcome) {
+    super(`refused with ${outcome.statusCode}`);
+  }
+}
+
+/**
+ * Records a job's outcome in the same transaction as its effects: a job run
+ * twice (a crash before BullMQ heard of its completion) finds it and does nothing more.
+ */
+export async function recordOutcome(
+  tx: Pick<EntityManager, 'query'>,
+  jobId: string,
+  applicationId: string | null,
+  outcome: JobOutcome,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO command_results (job_id, application_id, status_code, body) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (job_id) DO NOTHING`,
+    [jobId, applicationId, outcome.statusCode, JSON.stringify(outcome.body)],
+  );
+}

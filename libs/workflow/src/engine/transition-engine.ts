@@ -1,0 +1,366 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  Application,
+  ApplicationsService,
+  canRead,
+  figureColumns,
+  HouseholdAssessor,
+} from '@app/applications';
+import { AuthUser } from '@app/access';
+import { compareDates, shanghaiDateOf } from '@app/calendar';
+import { Campaign, CampaignsService } from '@app/campaigns';
+import { Clock } from '@app/clock';
+import {
+  ChainedHistoryEntry,
+  HouseholdAssessment,
+  JsonValue,
+  MATERIAL_LABELS,
+  missingMaterials,
+  planTransition,
+  ReviewLevel,
+  TransitionPlan,
+  WorkflowCommand,
+  ActorRole,
+  WORKFLOW_REFUSAL_HTTP_STATUS,
+  WorkflowState,
+} from '@app/domain';
+import type { JobOutcome } from '@app/queue';
+import { WorkingDaysService } from '@app/working-days';
+import { claimTimer } from '../timers/timer-store';
+import { TimerScheduler } from '../timers/timer-scheduler';
+import { lockApplication } from './application-lock';
+import { applyCorrections } from './corrections';
+import { EffectContext, EffectExecutor } from './effect-executor';
+import { recordOutcome, refusal, TransitionRefused } from './outcome';
+import { TransitionRequest } from './transition-request';
+import { HistoryStore } from '../history/history-store';
+
+/**
+ * Applies one command to one application in ONE PostgreSQL transaction: the
+ * row is locked, the domain plans the transition, its effects run, the status
+ * and version change conditionally, the history entry is chained, timers and
+ * an outbox event are written, and the outcome is recorded under the job's id.
+ * Delayed jobs for new timers are added after the commit (a crash there is
+ * repaired by the reconciler, which rebuilds them from PostgreSQL).
+ */
+@Injectable()
+export class TransitionEngine {
+  private readonly logger = new Logger('Transitions');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly campaigns: CampaignsService,
+    private readonly workingDays: WorkingDaysService,
+    private readonly assessor: HouseholdAssessor,
+    private readonly applications: ApplicationsService,
+    private readonly effects: EffectExecutor,
+    private readonly history: HistoryStore,
+    private readonly scheduler: TimerScheduler,
+    private readonly clock: Clock,
+  ) {}
+
+  async apply(req: TransitionRequest): Promise<JobOutcome> {
+    const result = await this.db.transaction(async (tx) => {
+      const recorded = await this.recorded(tx, req.jobId);
+      if (recorded) return { outcome: recorded, timers: [] };
+      try {
+        return await this.applyLocked(tx, req);
+      } catch (e) {
+        if (!(e instanceof TransitionRefused)) throw e;
+        // Roll back what the effects did, keep the refusal as this job's answer.
+        await tx.query('ROLLBACK TO SAVEPOINT transition');
+        await recordOutcome(tx, req.jobId, req.applicationId, e.outcome);
+        return { outcome: e.outcome, timers: [] };
+      }
+    });
+    await this.scheduler.schedule(result.timers);
+    if (result.outcome.statusCode !== 200 || req.timerId) return result.outcome;
+    // The first answer, kept for replays: the application as this transition left it.
+    const body = await this.applications.viewById(req.applicationId);
+    await this.db.query(`UPDATE command_results SET body = $2 WHERE job_id = $1`, [
+      req.jobId,
+      JSON.stringify(body),
+    ]);
+    return { statusCode: 200, body };
+  }
+
+  private async applyLocked(tx: EntityManager, req: TransitionRequest) {
+    await tx.query('SAVEPOINT transition');
+    const app = await lockApplication(tx, req.applicationId);
+    if (!app || (req.actor && !canRead(authUser(req), app))) {
+      throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
+    }
+    let at = this.clock.now();
+    let command = req.command;
+    if (req.timerId) {
+      const timer = await claimTimer(tx, req.timerId, at);
+      if (!timer)
+        return this.finish(
+          tx,
+          req,
+          { statusCode: 200, body: { skipped: 'timer already fired or cancelled' } },
+          [],
+        );
+      // The transition takes effect when the timer was due, however late it fires.
+      at = timer.dueAt;
+      command = { type: timer.kind, level: timer.level as ReviewLevel };
+    }
+    if (!command) throw new Error(`job ${req.jobId} carries no command`);
+    const campaign = await this.campaigns.require(app.campaignId);
+    const plan = this.plan(await this.stateOf(tx, app), command, req);
+    const changes: Partial<Application> = {};
+    const corrections = await this.prepare(tx, { ...req, command }, app, campaign, plan, changes);
+
+    const ctx: EffectContext = {
+      tx,
+      app,
+      campaign,
+      calendar: await this.workingDays.calendar(),
+      at,
+      nextVersion: app.version + 1,
+      changes,
+      timers: [],
+    };
+    for (const effect of plan.effects) await this.effects.run(effect, ctx);
+    await this.updateApplication(tx, app, plan, changes);
+    const entry = await this.history.append(tx, {
+      applicationId: app.id,
+      type: plan.historyType,
+      from: plan.from.status,
+      to: plan.to.status,
+      actorId: req.actor?.userId ?? null,
+      actorName: req.actor?.name ?? '系统',
+      actorRole: req.actor?.role ?? 'system',
+      opinion: req.opinion ?? null,
+      signature: req.signature ?? null,
+      corrections,
+      at: at.toISOString(),
+    });
+    await this.writeOutbox(tx, entry, app.version + 1);
+    return this.finish(
+      tx,
+      req,
+      {
+        statusCode: 200,
+        body: { applicationId: app.id, status: plan.to.status, version: app.version + 1 },
+      },
+      ctx.timers,
+    );
+  }
+
+  private plan(
+    state: WorkflowState,
+    command: WorkflowCommand,
+    req: TransitionRequest,
+  ): TransitionPlan {
+    const plan = planTransition(state, command, {
+      role: (req.actor?.role ?? 'system') as ActorRole,
+    });
+    if (!plan.ok)
+      throw new TransitionRefused(
+        refusal(WORKFLOW_REFUSAL_HTTP_STATUS[plan.code], plan.code, plan.message),
+      );
+    return plan;
+  }
+
+  private async stateOf(tx: EntityManager, app: Application): Promise<WorkflowState> {
+    const [{ n }]: { n: number }[] = await tx.query(
+      `SELECT count(*)::int AS n FROM objections o JOIN notices ON notices.id = o.notice_id
+        WHERE o.application_id = $1 AND o.resolved_at IS NULL AND notices.closed_at IS NULL`,
+      [app.id],
+    );
+    return {
+      status: app.status,
+      level: app.level,
+      unresolvedObjections: n,
+      noticeEnded: app.noticeWaiting,
+    };
+  }
+
+  /**
+   * What the services check beyond the state machine, before any effect: the
+   * campaign window, eligibility and materials on submission; the objection
+   * being resolved; the reviewer's corrections and the figures they change.
+   */
+  private async prepare(
+    tx: EntityManager,
+    req: TransitionRequest,
+    app: Application,
+    campaign: Campaign,
+    plan: TransitionPlan,
+    changes: Partial<Application>,
+  ): Promise<JsonValue | null> {
+    if (req.command?.type === 'submit') {
+      if (app.status === 'draft') requireWindowOpen(campaign, this.clock.now());
+      this.requireSubmittable(
+        await this.assessor.assessOrRefuse(app, campaign).catch(asRefusal),
+        await this.providedMaterials(tx, app.id),
+      );
+    }
+    if (req.command?.type === 'resolve_objection') await this.resolveObjection(tx, req, app);
+    if (!req.corrections || plan.kind === 'waiting') return null;
+    const { household, record } = applyCorrections(app.household, req.corrections);
+    const assessment = await this.assessor
+      .assessOrRefuse({ ...app, household }, campaign)
+      .catch(asRefusal);
+    Object.assign(changes, { household, ...figureColumns(assessment) });
+    return record;
+  }
+
+  private requireSubmittable(
+    assessment: HouseholdAssessment,
+    provided: { type: string; member_id_number: string | null; property_id: string | null }[],
+  ): void {
+    const reasons = assessment.eligibility.reasons;
+    const missing = missingMaterials(
+      assessment.requiredMaterials,
+      provided.map((m) => ({
+        type: m.type,
+        memberIdNumber: m.member_id_number,
+        propertyId: m.property_id,
+      })),
+    );
+    if (reasons.length === 0 && missing.length === 0) return;
+    if (missing.length === 0 && reasons.every((r) => r.code === 'MEMBER_IN_OTHER_APPLICATION')) {
+      throw new TransitionRefused(
+        refusal(
+          409,
+          'MEMBER_IN_OTHER_APPLICATION',
+          'A member is already in another live application of this campaign',
+        ),
+      );
+    }
+    throw new TransitionRefused(
+      refusal(422, 'NOT_SUBMITTABLE', 'The application cannot be submitted yet', [
+        ...reasons.map((r) => ({ code: r.code, message: r.message })),
+        ...missing.map((m) => ({
+          code: 'MATERIAL_MISSING',
+          message: `缺少材料:${MATERIAL_LABELS[m.type]}`,
+          field: [m.type, m.memberIdNumber, m.propertyId].filter(Boolean).join(':'),
+        })),
+      ]),
+    );
+  }
+
+  private providedMaterials(tx: EntityManager, applicationId: string) {
+    return tx.query<
+      { type: string; member_id_number: string | null; property_id: string | null }[]
+    >(`SELECT type, member_id_number, property_id FROM materials WHERE application_id = $1`, [
+      applicationId,
+    ]);
+  }
+
+  private async resolveObjection(
+    tx: EntityManager,
+    req: TransitionRequest,
+    app: Application,
+  ): Promise<void> {
+    const [objection]: { id: string }[] = await tx.query(
+      `UPDATE objections SET resolved_at = $3, upheld = $4, opinion = $5, resolved_by = $6
+        WHERE id = $1 AND application_id = $2 AND resolved_at IS NULL RETURNING id`,
+      [
+        req.objectionId,
+        app.id,
+        this.clock.now(),
+        req.command?.type === 'resolve_objection' && req.command.upheld,
+        req.opinion,
+        req.actor?.userId,
+      ],
+    );
+    if (!objection)
+      throw new TransitionRefused(
+        refusal(409, 'OBJECTION_NOT_OPEN', 'No such unresolved objection on this application'),
+      );
+  }
+
+  private async updateApplication(
+    tx: EntityManager,
+    app: Application,
+    plan: TransitionPlan,
+    changes: Partial<Application>,
+  ): Promise<void> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(Application)
+      .set({ ...changes, status: plan.to.status, level: plan.to.level, version: app.version + 1 })
+      .where('id = :id AND version = :version', { id: app.id, version: app.version })
+      .execute();
+    // Cannot happen under the row lock; if it does, roll back rather than write a second truth.
+    if (!result.affected) throw new Error(`application ${app.id} changed under its lock`);
+  }
+
+  private async writeOutbox(
+    tx: EntityManager,
+    entry: ChainedHistoryEntry,
+    version: number,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO outbox (application_id, event, payload, created_at) VALUES ($1, $2, $3, $4)`,
+      [
+        entry.applicationId,
+        `application.${entry.type}`,
+        JSON.stringify({
+          applicationId: entry.applicationId,
+          from: entry.from,
+          to: entry.to,
+          version,
+          seq: entry.seq,
+        }),
+        entry.at,
+      ],
+    );
+  }
+
+  private async finish(
+    tx: EntityManager,
+    req: TransitionRequest,
+    outcome: JobOutcome,
+    timers: EffectContext['timers'],
+  ) {
+    await recordOutcome(tx, req.jobId, req.applicationId, outcome);
+    return { outcome, timers };
+  }
+
+  private async recorded(tx: EntityManager, jobId: string): Promise<JobOutcome | null> {
+    const rows: { status_code: number; body: unknown }[] = await tx.query(
+      `SELECT status_code, body FROM command_results WHERE job_id = $1`,
+      [jobId],
+    );
+    if (rows[0]) this.logger.debug(`job ${jobId} already applied: answering its recorded outcome`);
+    return rows[0] ? { statusCode: rows[0].status_code, body: rows[0].body } : null;
+  }
+}
+
+function authUser(req: TransitionRequest): AuthUser {
+  const a = req.actor!;
+  return {
+    id: a.userId,
+    username: '',
+    name: a.name,
+    role: a.role as AuthUser['role'],
+    regionId: null,
+    regionPath: a.regionPath,
+  };
+}
+
+function requireWindowOpen(campaign: Campaign, now: Date): void {
+  const today = shanghaiDateOf(now);
+  if (compareDates(today, campaign.opensOn) < 0 || compareDates(today, campaign.closesOn) > 0) {
+    throw new TransitionRefused(
+      refusal(
+        409,
+        'OUTSIDE_CAMPAIGN_WINDOW',
+        `Applications are accepted from ${campaign.opensOn} to ${campaign.closesOn}`,
+      ),
+    );
+  }
+}
+
+/** The assessor's 422 (an AppError) as a refusal of this job. */
+function asRefusal(e: unknown): never {
+  const err = e as { status?: number; code?: string; message: string; details?: [] };
+  if (err.status && err.code)
+    throw new TransitionRefused(refusal(err.status, err.code, err.message, err.details));
+  throw e;
+}

@@ -1,0 +1,18 @@
+import type { WorkflowCommand } from '@app/domain';
+import type { CorrectionsPayload, JobActor } from '@app/queue';
+
+/** One command for one application, as the worker receives it from a job. */
+export interface TransitionRequest {
+  /** The BullMQ job id: the key of the recorded outcome, so a redelivery answers the same. */
+  jobId: string;
+  applicationId: string;
+  /** Absent for a timer: the command follows from the timer row (`timerId`). */
+  command?: WorkflowCommand;
+  /** null for the system (timers). */
+  actor: JobActor | null;
+  opinion?: string;
+  signature?: string;
+  corrections?: CorrectionsPayload;
+  timerId?: string;
+  objectionId?: string;
+}

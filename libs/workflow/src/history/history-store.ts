@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { chainEntry, ChainedHistoryEntry, HistoryEntry, JsonValue } from '@app/domain';
+
+interface HistoryRow {
+  application_id: string;
+  seq: number;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  opinion: string | null;
+  signature: string | null;
+  corrections: JsonValue | null;
+  at: Date;
+  prev_hash: string;
+  hash: string;
+}
+
+function fromRow(r: HistoryRow): ChainedHistoryEntry {
+  return {
+    applicationId: r.application_id,
+    seq: r.seq,
+    type: r.type,
+    from: r.from_status,
+    to: r.to_status,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    actorRole: r.actor_role,
+    opinion: r.opinion,
+    signature: r.signature,
+    corrections: r.corrections,
+    at: r.at.toISOString(),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** The append-only, hash-chained history of each application. */
+@Injectable()
+export class HistoryStore {
+  /** Appends under the application's row lock, so seq and prevHash cannot race. */
+  async append(tx: EntityManager, entry: Omit<HistoryEntry, 'seq'>): Promise<ChainedHistoryEntry> {
+    const [last]: HistoryRow[] = await tx.query(
+      `SELECT * FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [entry.applicationId],
+    );
+    const previous = last ? fromRow(last) : null;
+    const chained = chainEntry({ ...entry, seq: (previous?.seq ?? 0) + 1 }, previous);
+    await tx.query(
+      `INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id, actor_name,
+         actor_role, opinion, signature, corrections, at, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        chained.applicationId,
+        chained.seq,
+        chained.type,
+        chained.from,
+        chained.to,
+        chained.actorId,
+        chained.actorName,
+        chained.actorRole,
+        chained.opinion,
+        chained.signature,
+        chained.corrections === null ? null : JSON.stringify(chained.corrections),
+        chained.at,
+        chained.prevHash,
+        chained.hash,
+      ],
+    );
+    return chained;
+  }
+
+  async list(
+    db: Pick<EntityManager, 'query'>,
+    applicationId: string,
+  ): Promise<ChainedHistoryEntry[]> {
+    const rows: HistoryRow[] = await db.query(
+      `SELECT * FROM application_history WHERE application_id = $1 ORDER BY seq`,
+      [applicationId],
+    );
+    return rows.map(fromRow);
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Queue, QueueEvents } from 'bullmq';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { AppError } from '@app/http';
+import {
+  JobOutcome,
+  KEEP_COMPLETED,
+  KEEP_FAILED,
+  queueConnection,
+  QUEUES,
+  TRANSITION_ATTEMPTS,
+  TRANSITION_BACKOFF,
+  TRANSITION_WAIT_MS,
+  TransitionJobName,
+  TransitionJobs,
+} from '@app/queue';
+
+/**
+ * The API side of the transition queue: enqueue a command and wait for its
+ * outcome, so the caller sees the new state in the response. The outcome of
+ * every job is recorded in PostgreSQL (command_results), which is what makes
+ * replays and redeliveries answer the first answer.
+ */
+@Injectable()
+export class TransitionQueue implements OnApplicationShutdown {
+  readonly queue: Queue;
+  private readonly events: QueueEvents;
+
+  constructor(
+    config: AppConfig,
+    private readonly db: DataSource,
+  ) {
+    const { connection, prefix } = queueConnection(config);
+    this.queue = new Queue(QUEUES.transitions, { connection, prefix });
+    this.events = new QueueEvents(QUEUES.transitions, { connection, prefix });
+  }
+
+  /**
+   * A stable job id per command: from the caller's Idempotency-Key when given
+   * (scoped to the caller, hashed: BullMQ ids may not contain ':'), else fresh.
+   */
+  static commandJobId(name: TransitionJobName, userId: string, idempotencyKey?: string): string {
+    if (!idempotencyKey) return `${name}-${randomUUID()}`;
+    const digest = createHash('sha256')
+      .update(`${userId}\n${name}\n${idempotencyKey}`)
+      .digest('hex');
+    return `${name}-idem-${digest.slice(0, 40)}`;
+  }
+
+  async run<N extends TransitionJobName>(
+    name: N,
+    data: TransitionJobs[N],
+    jobId: string,
+  ): Promise<JobOutcome> {
+    const recorded = await this.recordedOutcome(jobId);
+    if (recorded) return recorded;
+    const job = await this.queue.add(name, data, {
+      jobId,
+      attempts: TRANSITION_ATTEMPTS,
+      backoff: TRANSITION_BACKOFF,
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    });
+    try {
+      return (await job.waitUntilFinished(this.events, TRANSITION_WAIT_MS)) as JobOutcome;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/timed out/i.test(message)) {
+        throw new AppError(
+          503,
+          'TRANSITION_PENDING',
+          'The change is queued but not applied yet; retry with the same Idempotency-Key',
+        );
+      }
+      // A job that failed for good: a bug or a broken dependency, never a rule (rules are outcomes).
+      throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
+    }
+  }
+
+  /** Enqueues without waiting (timers); a job with this id already queued or done is left alone. */
+  async enqueue<N extends TransitionJobName>(
+    name: N,
+    data: TransitionJobs[N],
+    jobId: string,
+    delayMs = 0,
+  ): Promise<void> {
+    await this.queue.add(name, data, {
+      jobId,
+      delay: Math.max(0, delayMs),
+      attempts: TRANSITION_ATTEMPTS,
+      backoff: TRANSITION_BACKOFF,
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    });
+  }
+
+  async recordedOutcome(jobId: string): Promise<JobOutcome | null> {
+    const rows: { status_code: number; body: unknown }[] = await this.db.query(
+      `SELECT status_code, body FROM command_results WHERE job_id = $1`,
+      [jobId],
+    );
+    return rows[0] ? { statusCode: rows[0].status_code, body: rows[0].body } : null;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.events.close();
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,102 @@
+import { EntityManager } from 'typeorm';
+
+export type TimerKind = 'review_deadline' | 'notice_end';
+
+export interface TimerRow {
+  id: string;
+  applicationId: string;
+  kind: TimerKind;
+  level: string;
+  dueAt: Date;
+}
+
+/** The job name that fires each kind of timer. */
+export const TIMER_JOB = { review_deadline: 'reviewDeadline', notice_end: 'noticeEnd' } as const;
+
+/**
+ * Timers live in PostgreSQL with their due instant; Redis only holds the delayed
+ * jobs that fire them, which can always be rebuilt from these rows. The id is
+ * stable (application, kind, version) and doubles as the BullMQ job id.
+ */
+export const timerId = (applicationId: string, kind: TimerKind, version: number): string =>
+  `${applicationId}-${kind}-${version}`;
+
+export async function insertTimer(tx: EntityManager, timer: TimerRow): Promise<void> {
+  await tx.query(
+    `INSERT INTO timers (id, application_id, kind, level, due_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO NOTHING`,
+    [timer.id, timer.applicationId, timer.kind, timer.level, timer.dueAt],
+  );
+}
+
+/** Cancels the application's pending timers (all, or of one kind) as it leaves the state that set them. */
+export async function cancelTimers(
+  tx: EntityManager,
+  applicationId: string,
+  at: Date,
+  kind?: TimerKind,
+): Promise<void> {
+  await tx.query(
+    `UPDATE timers SET cancelled_at = $2
+      WHERE application_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL AND ($3::text IS NULL OR kind = $3)`,
+    [applicationId, at, kind ?? null],
+  );
+}
+
+/** Claims a due timer for firing; null when it was fired or cancelled already (a redelivery). */
+export async function claimTimer(
+  tx: EntityManager,
+  id: string,
+  at: Date,
+): Promise<TimerRow | null> {
+  const rows: {
+    id: string;
+    application_id: string;
+    kind: TimerKind;
+    level: string;
+    due_at: Date;
+  }[] = await tx.query(
+    `SELECT id, application_id, kind, level, due_at FROM timers
+        WHERE id = $1 AND fired_at IS NULL AND cancelled_at IS NULL FOR UPDATE`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  await tx.query(`UPDATE timers SET fired_at = $2 WHERE id = $1`, [id, at]);
+  return {
+    id: row.id,
+    applicationId: row.application_id,
+    kind: row.kind,
+    level: row.level,
+    dueAt: row.due_at,
+  };
+}
+
+export async function pendingTimers(
+  db: Pick<EntityManager, 'query'>,
+  dueBy: Date | null,
+  limit: number,
+  after?: { dueAt: Date; id: string },
+): Promise<TimerRow[]> {
+  const rows: {
+    id: string;
+    application_id: string;
+    kind: TimerKind;
+    level: string;
+    due_at: Date;
+  }[] = await db.query(
+    `SELECT id, application_id, kind, level, due_at FROM timers
+      WHERE fired_at IS NULL AND cancelled_at IS NULL
+        AND ($1::timestamptz IS NULL OR due_at <= $1)
+        AND ($3::timestamptz IS NULL OR (due_at, id) > ($3, $4))
+      ORDER BY due_at, id LIMIT $2`,
+    [dueBy, limit, after?.dueAt ?? null, after?.id ?? null],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    applicationId: r.application_id,
+    kind: r.kind,
+    level: r.level,
+    dueAt: r.due_at,
+  }));
+}

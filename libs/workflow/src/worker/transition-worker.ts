@@ -1,0 +1,147 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { AppConfig } from '@app/config';
+import { WorkflowStateError } from '@app/domain';
+import {
+  JobOutcome,
+  JobRegistry,
+  queueConnection,
+  QUEUES,
+  TIMER_RECONCILE_INTERVAL_MS,
+  TransitionHandlers,
+  TransitionJobName,
+} from '@app/queue';
+import { TransitionEngine } from '../engine/transition-engine';
+import { TimerScheduler } from '../timers/timer-scheduler';
+
+/** Jobs a worker process applies at once; each holds one database connection while it runs. */
+export const WORKER_CONCURRENCY = 8;
+
+/**
+ * The queue side: one BullMQ worker on the transitions queue, dispatching by
+ * job name to one handler each (refusing to start when one is missing), and the
+ * timer reconciler, at start-up and then periodically.
+ */
+@Injectable()
+export class TransitionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private worker?: Worker;
+  private reconcileTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly engine: TransitionEngine,
+    private readonly scheduler: TimerScheduler,
+  ) {}
+
+  handlers(): TransitionHandlers {
+    const registry = new JobRegistry();
+    const e = this.engine;
+    registry.register('submit', (d, job) =>
+      e.apply({
+        jobId: job.id!,
+        applicationId: d.applicationId,
+        actor: d.actor,
+        command: { type: 'submit' },
+      }),
+    );
+    registry.register('withdraw', (d, job) =>
+      e.apply({
+        jobId: job.id!,
+        applicationId: d.applicationId,
+        actor: d.actor,
+        command: { type: 'withdraw' },
+      }),
+    );
+    registry.register('decide', (d, job) =>
+      e.apply({
+        jobId: job.id!,
+        applicationId: d.applicationId,
+        actor: d.actor,
+        command: { type: d.decision },
+        opinion: d.opinion,
+        signature: d.signature,
+        corrections: d.corrections,
+      }),
+    );
+    registry.register('resolveObjection', (d, job) =>
+      e.apply({
+        jobId: job.id!,
+        applicationId: d.applicationId,
+        actor: d.actor,
+        command: { type: 'resolve_objection', upheld: d.upheld },
+        objectionId: d.objectionId,
+        opinion: d.opinion,
+        signature: d.signature,
+      }),
+    );
+    registry.register('revoke', (d, job) =>
+      e.apply({
+        jobId: job.id!,
+        applicationId: d.applicationId,
+        actor: d.actor,
+        command: { type: 'revoke' },
+        opinion: d.opinion,
+        signature: d.signature,
+      }),
+    );
+    registry.register('recordChange', (d, job) =>
+      e.apply({
+        jobId: job.id!,
+        applicationId: d.applicationId,
+        actor: d.actor,
+        command: { type: 'record_change' },
+        opinion: d.opinion,
+        signature: d.signature,
+      }),
+    );
+    registry.register('noticeEnd', (d, job) =>
+      e.apply({ jobId: job.id!, applicationId: d.applicationId, actor: null, timerId: d.timerId }),
+    );
+    registry.register('reviewDeadline', (d, job) =>
+      e.apply({ jobId: job.id!, applicationId: d.applicationId, actor: null, timerId: d.timerId }),
+    );
+    return registry.complete();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.handlers();
+    const { connection, prefix } = queueConnection(this.config);
+    this.worker = new Worker(
+      QUEUES.transitions,
+      async (job: Job) => {
+        const handler = handlers[job.name as TransitionJobName] as (
+          d: unknown,
+          j: Job,
+        ) => Promise<JobOutcome>;
+        if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+        try {
+          return await handler(job.data, job);
+        } catch (error) {
+          // A broken invariant will not mend itself on retry; anything else (a dropped
+          // connection, a deadlock) is transient and BullMQ retries it with back-off.
+          if (error instanceof WorkflowStateError) throw new UnrecoverableError(error.message);
+          throw error;
+        }
+      },
+      { connection, prefix, concurrency: WORKER_CONCURRENCY },
+    );
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(`job ${job?.id} (${job?.name}) failed: ${error.message}`),
+    );
+    await this.scheduler.reconcile();
+    this.reconcileTimer = setInterval(() => {
+      this.scheduler
+        .reconcile()
+        .catch((e: Error) => this.logger.warn(`timer reconcile failed: ${e.message}`));
+    }, TIMER_RECONCILE_INTERVAL_MS);
+    this.reconcileTimer.unref();
+    this.logger.log(`transition worker started (concurrency ${WORKER_CONCURRENCY})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.reconcileTimer);
+    // Lets running jobs finish; unfinished ones are redelivered to another worker.
+    await this.worker?.close();
+  }
+}

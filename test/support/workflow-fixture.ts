@@ -1,0 +1,99 @@
+import { createApplicant, familyBody, PDF } from '../factories/applications.factory';
+import { createRegionTree, RegionTree } from '../factories/regions.factory';
+import { createStaff } from '../factories/users.factory';
+import { adminToken, TestApp } from './test-app';
+
+export interface Reviewer {
+  token: string;
+  name: string;
+}
+
+export interface WorkflowWorld {
+  admin: string;
+  tree: RegionTree;
+  campaignId: string;
+  community: Reviewer;
+  otherCommunity: Reviewer;
+  town: Reviewer;
+  bureau: Reviewer;
+}
+
+/** A county, a campaign for 2025 (reference income 20000) and one reviewer per level. */
+export async function workflowWorld(t: TestApp): Promise<WorkflowWorld> {
+  const admin = await adminToken(t);
+  const tree = await createRegionTree(t, admin, 2, 2);
+  const campaign = await t
+    .http()
+    .post('/api/campaigns')
+    .set('authorization', `Bearer ${admin}`)
+    .send({ name: '2025年摸底调查', countyId: tree.countyId, referenceIncome: 20000 })
+    .expect(201);
+  const reviewer = async (role: string, regionId: string, name: string): Promise<Reviewer> => ({
+    token: (await createStaff(t, admin, role, regionId, name)).token,
+    name,
+  });
+  return {
+    admin,
+    tree,
+    campaignId: (campaign.body as { id: string }).id,
+    community: await reviewer('community_reviewer', tree.towns[0].communities[0], '赵社区'),
+    otherCommunity: await reviewer('community_reviewer', tree.towns[0].communities[1], '钱社区'),
+    town: await reviewer('town_reviewer', tree.towns[0].id, '孙镇'),
+    bureau: await reviewer('bureau_reviewer', tree.countyId, '李房管'),
+  };
+}
+
+export async function setClock(t: TestApp, admin: string, now: string): Promise<void> {
+  await t
+    .http()
+    .post('/api/admin/clock')
+    .set('authorization', `Bearer ${admin}`)
+    .send({ now })
+    .expect(200);
+}
+
+/** A draft in the world's first community with every material uploaded; returns its id and the applicant's token. */
+export async function readyDraft(
+  t: TestApp,
+  world: WorkflowWorld,
+  overrides: { area?: number; income?: number } = {},
+): Promise<{ id: string; token: string }> {
+  const { token } = await createApplicant(t);
+  const auth = { authorization: `Bearer ${token}` };
+  const community = world.tree.towns[0].communities[0];
+  const created = await t
+    .http()
+    .post('/api/applications')
+    .set(auth)
+    .send(familyBody(world.campaignId, community, overrides))
+    .expect(201);
+  const body = created.body as {
+    id: string;
+    missingMaterials: { type: string; memberIdNumber?: string; propertyId?: string }[];
+  };
+  for (const m of body.missingMaterials) {
+    const req = t
+      .http()
+      .post(`/api/applications/${body.id}/materials`)
+      .set(auth)
+      .field('type', m.type);
+    if (m.memberIdNumber) void req.field('memberIdNumber', m.memberIdNumber);
+    if (m.propertyId) void req.field('propertyId', m.propertyId);
+    await req.attach('file', PDF, 'proof.pdf').expect(201);
+  }
+  return { id: body.id, token };
+}
+
+export function decide(
+  t: TestApp,
+  reviewer: Reviewer,
+  id: string,
+  decision: 'approve' | 'reject' | 'return',
+  extra: Record<string, unknown> = {},
+) {
+  return t
+    .http()
+    .post(`/api/applications/${id}/decisions`)
+    .set('authorization', `Bearer ${reviewer.token}`)
+    .send({ decision, opinion: '经调查核实', signature: reviewer.name, ...extra });
+}
