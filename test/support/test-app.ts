@@ -23,10 +23,13 @@ export interface TestApp {
  * The whole service (API and worker in one process) against the real
  * PostgreSQL and Redis, through the same HTTP pipeline as production.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  { withWorker = true }: { withWorker?: boolean } = {},
+): Promise<TestApp> {
   const config = loadConfig({ ...TEST_ENV, ...env });
   const moduleRef = await Test.createTestingModule({
-    imports: [ServiceModule.forRoot(config, { withWorker: true })],
+    imports: [ServiceModule.forRoot(config, { withWorker })],
   }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureHttpApp(app);

@@ -10,3 +10,4 @@ export * from './timers/timer-scheduler';
 export * from './timers/timer-store';
 export * from './engine/transition-engine';
 export * from './workflow.module';
+export * from './worker/transition-worker';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, ManualClock } from '@app/clock';
 import { TransitionQueue } from '../queue/transition-queue';
-import { pendingTimers, TIMER_JOB, TimerRow } from './timer-store';
+import { dueTimers, pendingTimersAfter, TIMER_JOB, TimerRow } from './timer-store';
 
 const BATCH = 1000;
 
@@ -41,13 +41,13 @@ export class TimerScheduler {
   async reconcile(): Promise<number> {
     if (this.clock instanceof ManualClock) return 0;
     let visited = 0;
-    let after: TimerRow | undefined;
+    let afterId = '';
     for (;;) {
-      const batch = await pendingTimers(this.db, null, BATCH, after);
+      const batch = await pendingTimersAfter(this.db, afterId, BATCH);
       if (batch.length === 0) break;
       await this.schedule(batch);
       visited += batch.length;
-      after = batch[batch.length - 1];
+      afterId = batch[batch.length - 1].id;
     }
     if (visited > 0) this.logger.log(`reconciled ${visited} pending timer(s)`);
     return visited;
@@ -60,7 +60,7 @@ export class TimerScheduler {
   async fireDue(now: Date): Promise<number> {
     let fired = 0;
     for (;;) {
-      const due = await pendingTimers(this.db, now, BATCH);
+      const due = await dueTimers(this.db, now, BATCH);
       if (due.length === 0) return fired;
       await Promise.all(
         due.map((t) =>

@@ -72,31 +72,51 @@ export async function claimTimer(
   };
 }
 
-export async function pendingTimers(
+/** Pending timers due by `dueBy` (all when null), earliest first. */
+export async function dueTimers(
   db: Pick<EntityManager, 'query'>,
-  dueBy: Date | null,
+  dueBy: Date,
   limit: number,
-  after?: { dueAt: Date; id: string },
 ): Promise<TimerRow[]> {
-  const rows: {
-    id: string;
-    application_id: string;
-    kind: TimerKind;
-    level: string;
-    due_at: Date;
-  }[] = await db.query(
+  const rows: TimerDbRow[] = await db.query(
     `SELECT id, application_id, kind, level, due_at FROM timers
-      WHERE fired_at IS NULL AND cancelled_at IS NULL
-        AND ($1::timestamptz IS NULL OR due_at <= $1)
-        AND ($3::timestamptz IS NULL OR (due_at, id) > ($3, $4))
+      WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
       ORDER BY due_at, id LIMIT $2`,
-    [dueBy, limit, after?.dueAt ?? null, after?.id ?? null],
+    [dueBy, limit],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    applicationId: r.application_id,
-    kind: r.kind,
-    level: r.level,
-    dueAt: r.due_at,
-  }));
+  return rows.map(toTimer);
 }
+
+/**
+ * Every pending timer, a page at a time by id (a key that round-trips exactly;
+ * timestamps do not: PostgreSQL keeps microseconds, JavaScript milliseconds).
+ */
+export async function pendingTimersAfter(
+  db: Pick<EntityManager, 'query'>,
+  afterId: string,
+  limit: number,
+): Promise<TimerRow[]> {
+  const rows: TimerDbRow[] = await db.query(
+    `SELECT id, application_id, kind, level, due_at FROM timers
+      WHERE fired_at IS NULL AND cancelled_at IS NULL AND id > $1
+      ORDER BY id LIMIT $2`,
+    [afterId, limit],
+  );
+  return rows.map(toTimer);
+}
+
+interface TimerDbRow {
+  id: string;
+  application_id: string;
+  kind: TimerKind;
+  level: string;
+  due_at: Date;
+}
+
+const toTimer = (r: TimerDbRow): TimerRow => ({
+  id: r.id,
+  applicationId: r.application_id,
+  kind: r.kind,
+  level: r.level,
+  dueAt: r.due_at,
+});

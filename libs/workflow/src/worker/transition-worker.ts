@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Processor, UnrecoverableError, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
 import {
@@ -16,6 +16,17 @@ import { TimerScheduler } from '../timers/timer-scheduler';
 
 /** Jobs a worker process applies at once; each holds one database connection while it runs. */
 export const WORKER_CONCURRENCY = 8;
+/**
+ * How often a job may be found stalled (its worker died) and redelivered before
+ * it fails. Redelivery is safe: the outcome is recorded with the transition.
+ */
+export const MAX_STALLED_COUNT = 20;
+/**
+ * How often a worker looks for jobs whose worker died (BullMQ lets one worker
+ * look per interval). 5 s rather than BullMQ's 30 s: a killed worker's
+ * transition is taken up again within seconds.
+ */
+export const STALLED_INTERVAL_MS = 5000;
 
 /**
  * The queue side: one BullMQ worker on the transitions queue, dispatching by
@@ -104,31 +115,48 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     return registry.complete();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * A BullMQ worker on the transitions queue running `handlers()`. `wrap`
+   * lets a fault test put something around the processing (e.g. a crash right
+   * after the commit); production uses it as it is.
+   */
+  createWorker(
+    options: Partial<WorkerOptions> = {},
+    wrap: (run: Processor) => Processor = (run) => run,
+  ): Worker {
     const handlers = this.handlers();
     const { connection, prefix } = queueConnection(this.config);
-    this.worker = new Worker(
-      QUEUES.transitions,
-      async (job: Job) => {
-        const handler = handlers[job.name as TransitionJobName] as (
-          d: unknown,
-          j: Job,
-        ) => Promise<JobOutcome>;
-        if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
-        try {
-          return await handler(job.data, job);
-        } catch (error) {
-          // A broken invariant will not mend itself on retry; anything else (a dropped
-          // connection, a deadlock) is transient and BullMQ retries it with back-off.
-          if (error instanceof WorkflowStateError) throw new UnrecoverableError(error.message);
-          throw error;
-        }
-      },
-      { connection, prefix, concurrency: WORKER_CONCURRENCY },
-    );
-    this.worker.on('failed', (job, error) =>
+    const run: Processor = async (job: Job) => {
+      const handler = handlers[job.name as TransitionJobName] as (
+        d: unknown,
+        j: Job,
+      ) => Promise<JobOutcome>;
+      if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+      try {
+        return await handler(job.data, job);
+      } catch (error) {
+        // A broken invariant will not mend itself on retry; anything else (a dropped
+        // connection, a deadlock) is transient and BullMQ retries it with back-off.
+        if (error instanceof WorkflowStateError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    };
+    const worker = new Worker(QUEUES.transitions, wrap(run), {
+      connection,
+      prefix,
+      concurrency: WORKER_CONCURRENCY,
+      maxStalledCount: MAX_STALLED_COUNT,
+      stalledInterval: STALLED_INTERVAL_MS,
+      ...options,
+    });
+    worker.on('failed', (job, error) =>
       this.logger.warn(`job ${job?.id} (${job?.name}) failed: ${error.message}`),
     );
+    return worker;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.worker = this.createWorker();
     await this.scheduler.reconcile();
     this.reconcileTimer = setInterval(() => {
       this.scheduler
@@ -139,9 +167,15 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     this.logger.log(`transition worker started (concurrency ${WORKER_CONCURRENCY})`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops taking jobs (running ones finish). */
+  async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
-    // Lets running jobs finish; unfinished ones are redelivered to another worker.
     await this.worker?.close();
+    this.worker = undefined;
+  }
+
+  /** Lets running jobs finish; a job cut off by a crash is redelivered to another worker. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 }
