@@ -1,3 +1,5 @@
+import type { ReviewLevel } from '@app/domain';
+
 export const ROLES = [
   'applicant',
   'community_reviewer',
@@ -9,9 +11,6 @@ export type Role = (typeof ROLES)[number];
 
 export const STAFF_ROLES = ROLES.filter((r) => r !== 'applicant');
 export type StaffRole = Exclude<Role, 'applicant'>;
-
-export const REVIEW_LEVELS = ['community', 'town', 'bureau'] as const;
-export type ReviewLevel = (typeof REVIEW_LEVELS)[number];
 
 /** The review level a reviewer acts at, and the region level they are bound to. */
 export const REVIEWER_SCOPE: Record<

@@ -1,6 +1,7 @@
 import { AuthUser, inJurisdiction } from '@app/access';
 import { AppError } from '@app/http';
-import { Application, ApplicationStatus } from './application.entity';
+import type { ApplicationStatus } from '@app/domain';
+import { Application } from './application.entity';
 
 /** Who may read an application: its applicant, and staff whose region contains it. */
 export function canRead(

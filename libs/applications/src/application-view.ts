@@ -1,16 +1,14 @@
 import { formatShanghaiInstant } from '@app/calendar';
-import { HouseholdAssessment, missingMaterials, toApiFigures } from '@app/domain';
+import { HouseholdAssessment, isReviewStatus, missingMaterials, toApiFigures } from '@app/domain';
 import { Application, NO_HOUSING_TIER } from './application.entity';
 import { memberView, propertyView } from './household-mapping';
 import { Material } from './materials/material.entity';
-
-const REVIEW_STATUSES = new Set(['community_review', 'town_review', 'bureau_review']);
 
 const instant = (d: Date | null): string | null => (d ? formatShanghaiInstant(d) : null);
 
 /** A deadline passed without a decision: flagged, never decided (domain.md, "The review flow"). */
 export function isOverdue(app: Pick<Application, 'status' | 'dueAt'>, now: Date): boolean {
-  return REVIEW_STATUSES.has(app.status) && app.dueAt !== null && now >= app.dueAt;
+  return isReviewStatus(app.status) && app.dueAt !== null && now >= app.dueAt;
 }
 
 /** The columns kept in step with the declaration, for lists and statistics. */

@@ -6,23 +6,12 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { bigintAsNumber } from '@app/database';
-import type { MemberDeclaration, PropertyDeclaration } from '@app/domain';
-
-export const APPLICATION_STATUSES = [
-  'draft',
-  'community_review',
-  'community_notice',
-  'town_review',
-  'town_notice',
-  'bureau_review',
-  'bureau_notice',
-  'approved',
-  'rejected',
-  'returned',
-  'withdrawn',
-  'revoked',
-] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+import type {
+  ApplicationStatus,
+  MemberDeclaration,
+  PropertyDeclaration,
+  ReviewLevel,
+} from '@app/domain';
 
 /** The declaration as stored: the domain's units (fen, 0.01 m²), property ids assigned. */
 export interface StoredHousehold {
@@ -55,7 +44,7 @@ export class Application {
   status!: ApplicationStatus;
 
   @Column({ type: 'varchar', nullable: true })
-  level!: 'community' | 'town' | 'bureau' | null;
+  level!: ReviewLevel | null;
 
   /** Bumped by every change; a write names the version it read (optimistic concurrency). */
   @Column({ type: 'int' })

@@ -4,6 +4,7 @@ import { JobOutcome, TRANSITION_JOB_NAMES, TransitionJobName, TransitionJobs } f
 export type TransitionHandler<N extends TransitionJobName> = (
   data: TransitionJobs[N],
   job: Job<TransitionJobs[N]>,
+  token?: string,
 ) => Promise<JobOutcome>;
 
 export type TransitionHandlers = { [N in TransitionJobName]: TransitionHandler<N> };

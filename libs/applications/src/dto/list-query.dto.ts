@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { REVIEW_LEVELS, ReviewLevel } from '@app/access';
-import { APPLICATION_STATUSES, ApplicationStatus } from '../application.entity';
+import { APPLICATION_STATUSES, ApplicationStatus, REVIEW_LEVELS, ReviewLevel } from '@app/domain';
 
 export const MAX_PAGE_SIZE = 100;
 

@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Processor, UnrecoverableError, Worker, WorkerOptions } from 'bullmq';
+import { DelayedError, Job, Processor, UnrecoverableError, Worker, WorkerOptions } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
 import {
@@ -43,6 +45,8 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly engine: TransitionEngine,
     private readonly scheduler: TimerScheduler,
+    private readonly db: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   handlers(): TransitionHandlers {
@@ -106,13 +110,34 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
         signature: d.signature,
       }),
     );
-    registry.register('noticeEnd', (d, job) =>
-      e.apply({ jobId: job.id!, applicationId: d.applicationId, actor: null, timerId: d.timerId }),
-    );
-    registry.register('reviewDeadline', (d, job) =>
-      e.apply({ jobId: job.id!, applicationId: d.applicationId, actor: null, timerId: d.timerId }),
-    );
+    registry.register('noticeEnd', (d, job, token) => this.fireTimer(d, job, token));
+    registry.register('reviewDeadline', (d, job, token) => this.fireTimer(d, job, token));
     return registry.complete();
+  }
+
+  /**
+   * A timer never fires before its due instant: a job that arrives early (clock
+   * skew between machines) goes back to the delayed set until then.
+   */
+  private async fireTimer(
+    data: { applicationId: string; timerId: string },
+    job: Job,
+    token?: string,
+  ): Promise<JobOutcome> {
+    const [timer]: { due_at: Date }[] = await this.db.query(
+      `SELECT due_at FROM timers WHERE id = $1`,
+      [data.timerId],
+    );
+    if (timer && timer.due_at > this.clock.now() && token) {
+      await job.moveToDelayed(timer.due_at.getTime(), token);
+      throw new DelayedError();
+    }
+    return this.engine.apply({
+      jobId: job.id!,
+      applicationId: data.applicationId,
+      actor: null,
+      timerId: data.timerId,
+    });
   }
 
   /**
@@ -138,6 +163,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
         // A broken invariant will not mend itself on retry; anything else (a dropped
         // connection, a deadlock) is transient and BullMQ retries it with back-off.
         if (error instanceof WorkflowStateError) throw new UnrecoverableError(error.message);
+        if (error instanceof DelayedError) throw error;
         throw error;
       }
     };
