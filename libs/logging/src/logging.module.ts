@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 
@@ -22,6 +22,8 @@ export const REDACTED_PATHS = [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // Express 5's route syntax for "every path" (the default '*' is the old one).
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -32,6 +34,7 @@ export const REDACTED_PATHS = [
               method: req.method,
               path: req.url.split('?')[0],
             }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           autoLogging: { ignore: (req: { url?: string }) => req.url === '/api/health' },
         },
