@@ -1,5 +1,5 @@
 import { register } from 'tsconfig-paths';
-import { Client } from 'pg';
+import { onTestServer } from './test-database';
 
 // globalSetup runs outside jest's module mapper: resolve `@app/*` here as tsconfig does.
 register({ baseUrl: `${__dirname}/../..`, paths: { '@app/*': ['libs/*/src'] } });
@@ -13,16 +13,6 @@ const { TEST_ENV } = require('./test-env') as typeof import('./test-env');
 /** A fresh test database, migrated once per run: tests see exactly what the migrations make. */
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig(TEST_ENV);
-  const url = new URL(config.databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await onTestServer(config.databaseUrl, ['DROP DATABASE IF EXISTS {db} WITH (FORCE)', 'CREATE DATABASE {db}']);
   await runMigrations(config);
 }

@@ -1,20 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { Client } from 'pg';
 import Redis from 'ioredis';
+import { onTestServer } from './test-database';
 import { TEST_ENV } from './test-env';
 
 /** Drops this run's database, Redis keys and uploads. */
 export default async function globalTeardown(): Promise<void> {
-  const url = new URL(TEST_ENV.DATABASE_URL);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await onTestServer(TEST_ENV.DATABASE_URL, ['DROP DATABASE IF EXISTS {db} WITH (FORCE)']);
 
   const redis = new Redis(TEST_ENV.REDIS_URL);
   try {

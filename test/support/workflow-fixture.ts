@@ -97,3 +97,100 @@ export function decide(
     .set('authorization', `Bearer ${reviewer.token}`)
     .send({ decision, opinion: '经调查核实', signature: reviewer.name, ...extra });
 }
+
+/** A household body as POST /api/applications takes it (familyBody's shape). */
+export type HouseholdBody = ReturnType<typeof familyBody>;
+
+/**
+ * A draft of exactly `body` (so a test can reuse its members elsewhere) with
+ * every material uploaded; a new applicant unless `token` is given.
+ */
+export async function readyDraftOf(
+  t: TestApp,
+  body: Record<string, unknown>,
+  token?: string,
+): Promise<{ id: string; token: string }> {
+  const owner = token ?? (await createApplicant(t)).token;
+  const auth = { authorization: `Bearer ${owner}` };
+  const created = await t.http().post('/api/applications').set(auth).send(body);
+  if (created.status !== 201)
+    throw new Error(`draft refused: ${created.status} ${JSON.stringify(created.body)}`);
+  const draft = created.body as {
+    id: string;
+    missingMaterials: { type: string; memberIdNumber?: string; propertyId?: string }[];
+  };
+  for (const m of draft.missingMaterials) {
+    const req = t
+      .http()
+      .post(`/api/applications/${draft.id}/materials`)
+      .set(auth)
+      .field('type', m.type);
+    if (m.memberIdNumber) void req.field('memberIdNumber', m.memberIdNumber);
+    if (m.propertyId) void req.field('propertyId', m.propertyId);
+    await req.attach('file', PDF, 'proof.pdf').expect(201);
+  }
+  return { id: draft.id, token: owner };
+}
+
+/** POST …/submit as the applicant; awaiting it sends the request. */
+export function submit(t: TestApp, id: string, token: string) {
+  return t.http().post(`/api/applications/${id}/submit`).set('authorization', `Bearer ${token}`);
+}
+
+/** GET /api/applications/:id (200 expected). */
+export async function getApplication(
+  t: TestApp,
+  id: string,
+  token: string,
+): Promise<Record<string, unknown> & { status: string; version: number }> {
+  const res = await t.http().get(`/api/applications/${id}`).set('authorization', `Bearer ${token}`);
+  if (res.status !== 200) throw new Error(`GET ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as Record<string, unknown> & { status: string; version: number };
+}
+
+export interface HistoryItem {
+  seq: number;
+  type: string;
+  from: string | null;
+  to: string | null;
+  actor: { id: string | null; name: string; role: string };
+  opinion: string | null;
+  signature: string | null;
+  corrections: unknown;
+  at: string;
+  hash: string;
+  prevHash: string;
+}
+
+/** GET …/history (200 expected). */
+export async function historyOf(t: TestApp, id: string, token: string): Promise<HistoryItem[]> {
+  const res = await t
+    .http()
+    .get(`/api/applications/${id}/history`)
+    .set('authorization', `Bearer ${token}`);
+  if (res.status !== 200) throw new Error(`history ${id}: ${res.status}`);
+  return res.body as HistoryItem[];
+}
+
+/**
+ * Drives applications that are all in community_review through the three
+ * approvals and notices (as the journey test does): each level approves every
+ * one, then the clock moves to the latest notice end. Ends with them approved.
+ */
+export async function approveThroughAllLevels(
+  t: TestApp,
+  world: WorkflowWorld,
+  ids: string[],
+): Promise<void> {
+  for (const reviewer of [world.community, world.town, world.bureau]) {
+    let end = '';
+    for (const id of ids) {
+      const res = await decide(t, reviewer, id, 'approve');
+      if (res.status !== 200)
+        throw new Error(`approve by ${reviewer.name}: ${res.status} ${JSON.stringify(res.body)}`);
+      const endsAt = (res.body as { noticeEndsAt: string }).noticeEndsAt;
+      if (new Date(endsAt) > new Date(end || 0)) end = endsAt;
+    }
+    await setClock(t, world.admin, end);
+  }
+}

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
+import { updateReturning } from '@app/database';
 import { Clock } from './clock';
 
 /** What runs when the manual clock moves forward: timers due by then fire before `set` returns. */
@@ -45,8 +46,8 @@ export class ManualClock extends Clock {
    * already written cannot be undone, so a backward move is refused.
    */
   async set(instant: Date): Promise<Date> {
-    // For UPDATE … RETURNING, TypeORM's query() answers [rows, affectedCount].
-    const [rows]: [{ now: Date }[], number] = await this.db.query(
+    const rows = await updateReturning<{ now: Date }>(
+      this.db,
       `UPDATE manual_clock SET now = $1, updated_at = now() WHERE id = 1 AND now <= $1 RETURNING now`,
       [instant],
     );

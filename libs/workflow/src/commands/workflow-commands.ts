@@ -97,7 +97,7 @@ export class WorkflowCommands {
     const outcome = await this.transitions.run(
       name,
       data,
-      TransitionQueue.commandJobId(name, user.id, key),
+      TransitionQueue.commandJobId(name, user.id, targetOf(data), key),
     );
     if (outcome.statusCode >= 400) {
       const body = outcome.body as ErrorBody;
@@ -118,3 +118,8 @@ function requireOwnSignature(user: AuthUser, dto: SignedOpinionDto): void {
 }
 
 const pick = (dto: SignedOpinionDto) => ({ opinion: dto.opinion, signature: dto.signature });
+
+/** What a command acts on: the application, and the objection for a resolution. */
+function targetOf(data: { applicationId: string; objectionId?: string }): string {
+  return data.objectionId ? `${data.applicationId}/${data.objectionId}` : data.applicationId;
+}

@@ -167,6 +167,11 @@ export class EffectExecutor {
   private async claimMemberships(ctx: EffectContext): Promise<void> {
     const idNumbers = (ctx.changes.household ?? ctx.app.household).members.map((m) => m.idNumber);
     try {
+      // A resubmitted household may have lost members: they are free again.
+      await ctx.tx.query(
+        `DELETE FROM live_memberships WHERE application_id = $1 AND id_number <> ALL($2::char(18)[])`,
+        [ctx.app.id, idNumbers],
+      );
       // A racing claim of the same person waits on the key, then finds it taken.
       await ctx.tx.query(
         `INSERT INTO live_memberships (campaign_id, id_number, application_id)

@@ -25,6 +25,7 @@ import {
   WORKFLOW_REFUSAL_HTTP_STATUS,
   WorkflowState,
 } from '@app/domain';
+import { updateReturning } from '@app/database';
 import type { JobOutcome } from '@app/queue';
 import { WorkingDaysService } from '@app/working-days';
 import { claimTimer } from '../timers/timer-store';
@@ -205,6 +206,7 @@ export class TransitionEngine {
       .assessOrRefuse({ ...app, household }, campaign)
       .catch(asRefusal);
     Object.assign(changes, { household, ...figureColumns(assessment) });
+    if (req.command?.type === 'approve') requireEligible(assessment);
     return record;
   }
 
@@ -251,27 +253,27 @@ export class TransitionEngine {
     ]);
   }
 
+  /** The objection must be an open one of this application's running notice. */
   private async resolveObjection(
     tx: EntityManager,
     req: TransitionRequest,
     app: Application,
   ): Promise<void> {
-    const [objection]: { id: string }[] = await tx.query(
-      `UPDATE objections SET resolved_at = $3, upheld = $4, opinion = $5, resolved_by = $6
-        WHERE id = $1 AND application_id = $2 AND resolved_at IS NULL RETURNING id`,
-      [
-        req.objectionId,
-        app.id,
-        this.clock.now(),
-        req.command?.type === 'resolve_objection' && req.command.upheld,
-        req.opinion,
-        req.actor?.userId,
-      ],
+    const upheld = req.command?.type === 'resolve_objection' && req.command.upheld;
+    const resolved = await updateReturning<{ id: string }>(
+      tx,
+      `UPDATE objections o SET resolved_at = $3, upheld = $4, opinion = $5, resolved_by = $6
+         FROM notices n
+        WHERE o.id = $1 AND o.application_id = $2 AND o.resolved_at IS NULL
+          AND n.id = o.notice_id AND n.closed_at IS NULL
+        RETURNING o.id`,
+      [req.objectionId, app.id, this.clock.now(), upheld, req.opinion, req.actor?.userId],
     );
-    if (!objection)
+    if (resolved.length === 0) {
       throw new TransitionRefused(
-        refusal(409, 'OBJECTION_NOT_OPEN', 'No such unresolved objection on this application'),
+        refusal(409, 'OBJECTION_NOT_OPEN', 'No such unresolved objection on this notice'),
       );
+    }
   }
 
   private async updateApplication(
@@ -342,6 +344,19 @@ function authUser(req: TransitionRequest): AuthUser {
     regionId: null,
     regionPath: a.regionPath,
   };
+}
+
+/** A reviewer cannot approve what their own corrections show to be ineligible: reject it instead. */
+function requireEligible(assessment: HouseholdAssessment): void {
+  if (assessment.eligibility.eligible) return;
+  throw new TransitionRefused(
+    refusal(
+      422,
+      'NOT_ELIGIBLE',
+      'With these corrections the household is not eligible; it cannot be approved',
+      assessment.eligibility.reasons.map((r) => ({ code: r.code, message: r.message })),
+    ),
+  );
 }
 
 function requireWindowOpen(campaign: Campaign, now: Date): void {

@@ -16,8 +16,15 @@ interface NoticeRow {
   income_tier: number | null;
   starts_at: Date;
   ends_at: Date;
-  total: string;
 }
+
+/** Notices running at $1, filtered by campaign $2, level $3 and region $4. */
+const RUNNING = `
+  FROM notices n
+ WHERE n.closed_at IS NULL AND n.starts_at <= $1 AND n.ends_at > $1
+   AND ($2::uuid IS NULL OR n.campaign_id = $2)
+   AND ($3::text IS NULL OR n.level = $3)
+   AND ($4::uuid IS NULL OR n.region_path LIKE (SELECT path FROM regions WHERE id = $4) || '%')`;
 
 /**
  * The public board (三榜公示): notices running now. It reads only the notices
@@ -32,25 +39,21 @@ export class NoticeBoard {
 
   async list(query: NoticeQueryDto) {
     const page = query.page ?? 1;
-    const rows: NoticeRow[] = await this.db.query(
-      `SELECT n.id, n.serial, n.level, n.community_name, n.masked_name, n.persons, n.per_capita_area_centi,
-              n.income_tier, n.starts_at, n.ends_at, count(*) OVER () AS total
-         FROM notices n
-        WHERE n.closed_at IS NULL AND n.starts_at <= $1 AND n.ends_at > $1
-          AND ($2::uuid IS NULL OR n.campaign_id = $2)
-          AND ($3::text IS NULL OR n.level = $3)
-          AND ($4::uuid IS NULL OR n.region_path LIKE (SELECT path FROM regions WHERE id = $4) || '%')
-        ORDER BY n.serial
-        LIMIT $5 OFFSET $6`,
-      [
-        this.clock.now(),
-        query.campaignId ?? null,
-        query.level ?? null,
-        query.regionId ?? null,
-        PUBLIC_PAGE_SIZE,
-        (page - 1) * PUBLIC_PAGE_SIZE,
-      ],
-    );
+    const filters = [
+      this.clock.now(),
+      query.campaignId ?? null,
+      query.level ?? null,
+      query.regionId ?? null,
+    ];
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<NoticeRow[]>(
+        `SELECT n.id, n.serial, n.level, n.community_name, n.masked_name, n.persons,
+                n.per_capita_area_centi, n.income_tier, n.starts_at, n.ends_at
+         ${RUNNING} ORDER BY n.serial LIMIT $5 OFFSET $6`,
+        [...filters, PUBLIC_PAGE_SIZE, (page - 1) * PUBLIC_PAGE_SIZE],
+      ),
+      this.db.query<{ total: string }[]>(`SELECT count(*) AS total ${RUNNING}`, filters),
+    ]);
     return {
       items: rows.map((r) => ({
         noticeId: r.id,
@@ -64,7 +67,7 @@ export class NoticeBoard {
         startsAt: formatShanghaiInstant(r.starts_at),
         endsAt: formatShanghaiInstant(r.ends_at),
       })),
-      total: rows[0] ? Number(rows[0].total) : 0,
+      total: Number(total),
     };
   }
 }

@@ -38,13 +38,19 @@ export class TransitionQueue implements OnApplicationShutdown {
   }
 
   /**
-   * A stable job id per command: from the caller's Idempotency-Key when given
-   * (scoped to the caller, hashed: BullMQ ids may not contain ':'), else fresh.
+   * A stable job id per command: from the caller's Idempotency-Key when given,
+   * scoped to the caller and to what the command acts on (hashed: BullMQ ids
+   * may not contain ':'), else fresh.
    */
-  static commandJobId(name: TransitionJobName, userId: string, idempotencyKey?: string): string {
+  static commandJobId(
+    name: TransitionJobName,
+    userId: string,
+    target: string,
+    idempotencyKey?: string,
+  ): string {
     if (!idempotencyKey) return `${name}-${randomUUID()}`;
     const digest = createHash('sha256')
-      .update(`${userId}\n${name}\n${idempotencyKey}`)
+      .update(`${userId}\n${name}\n${target}\n${idempotencyKey}`)
       .digest('hex');
     return `${name}-idem-${digest.slice(0, 40)}`;
   }
