@@ -59,3 +59,135 @@ export async function createApplicant(t: TestApp): Promise<{ token: string; user
 
 /** The smallest valid PDF header: enough for content sniffing. */
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/** JPEG (JFIF) and PNG signatures followed by a few bytes: judged by content, these are images. */
+export const JPEG = Buffer.from([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0xff, 0xd9,
+]);
+export const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+]);
+
+export type ApplicationBody = ReturnType<typeof familyBody>;
+
+/** What a material is for: its type and, where the checklist names one, the member or property. */
+export interface MaterialTarget {
+  type: string;
+  memberIdNumber?: string;
+  propertyId?: string;
+}
+
+/** The application as GET /api/applications/:id shows it (the fields the tests read). */
+export interface ApplicationView {
+  id: string;
+  status: string;
+  level: string | null;
+  version: number;
+  dueAt: string | null;
+  members: { idNumber: string; sex: string | null; birthDate: string | null }[];
+  properties: { id: string; counted: boolean | null }[];
+  eligibility: { eligible: boolean; reasons: { code: string; message: string }[] };
+  missingMaterials: MaterialTarget[];
+  [field: string]: unknown;
+}
+
+/** A multipart upload of one material; awaiting it sends the request. */
+export function uploadMaterial(
+  t: TestApp,
+  token: string,
+  applicationId: string,
+  target: MaterialTarget,
+  file: { content?: Buffer; name?: string; contentType?: string } = {},
+) {
+  const req = t
+    .http()
+    .post(`/api/applications/${applicationId}/materials`)
+    .set('authorization', `Bearer ${token}`)
+    .field('type', target.type);
+  if (target.memberIdNumber) req.field('memberIdNumber', target.memberIdNumber);
+  if (target.propertyId) req.field('propertyId', target.propertyId);
+  return req.attach('file', file.content ?? PDF, {
+    filename: file.name ?? 'material.pdf',
+    contentType: file.contentType ?? 'application/pdf',
+  });
+}
+
+/** Creates a draft through the API (201) and returns the view it answered with. */
+export async function createDraft(
+  t: TestApp,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<ApplicationView> {
+  const res = await t
+    .http()
+    .post('/api/applications')
+    .set('authorization', `Bearer ${token}`)
+    .send(body);
+  if (res.status !== 201)
+    throw new Error(`draft refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as ApplicationView;
+}
+
+export async function getApplication(
+  t: TestApp,
+  token: string,
+  id: string,
+): Promise<ApplicationView> {
+  const res = await t
+    .http()
+    .get(`/api/applications/${id}`)
+    .set('authorization', `Bearer ${token}`)
+    .expect(200);
+  return res.body as ApplicationView;
+}
+
+/** Uploads a PDF for every material the application still misses; returns the application then. */
+export async function uploadMissingMaterials(
+  t: TestApp,
+  token: string,
+  applicationId: string,
+): Promise<ApplicationView> {
+  const { missingMaterials } = await getApplication(t, token, applicationId);
+  for (const target of missingMaterials) {
+    const res = await uploadMaterial(t, token, applicationId, target);
+    if (res.status !== 201)
+      throw new Error(`upload refused: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return getApplication(t, token, applicationId);
+}
+
+/** A draft with every material on file: submittable inside the window when eligible. */
+export async function submittable(
+  t: TestApp,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<ApplicationView> {
+  const draft = await createDraft(t, token, body);
+  return uploadMissingMaterials(t, token, draft.id);
+}
+
+/** Moves the manual clock (admin); it never goes back. */
+export async function setClock(t: TestApp, adminToken: string, now: string): Promise<void> {
+  await t
+    .http()
+    .post('/api/admin/clock')
+    .set('authorization', `Bearer ${adminToken}`)
+    .send({ now })
+    .expect(200);
+}
+
+/** A reviewer of the application's level returns it for more materials (POST …/decisions). */
+export async function returnForMaterials(
+  t: TestApp,
+  reviewer: { token: string; name: string },
+  applicationId: string,
+): Promise<ApplicationView> {
+  const res = await t
+    .http()
+    .post(`/api/applications/${applicationId}/decisions`)
+    .set('authorization', `Bearer ${reviewer.token}`)
+    .send({ decision: 'return', opinion: '请补充材料', signature: reviewer.name });
+  if (res.status !== 200)
+    throw new Error(`return refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as ApplicationView;
+}

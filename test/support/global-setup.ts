@@ -13,6 +13,9 @@ const { TEST_ENV } = require('./test-env') as typeof import('./test-env');
 /** A fresh test database, migrated once per run: tests see exactly what the migrations make. */
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig(TEST_ENV);
-  await onTestServer(config.databaseUrl, ['DROP DATABASE IF EXISTS {db} WITH (FORCE)', 'CREATE DATABASE {db}']);
+  await onTestServer(config.databaseUrl, [
+    'DROP DATABASE IF EXISTS {db} WITH (FORCE)',
+    'CREATE DATABASE {db}',
+  ]);
   await runMigrations(config);
 }

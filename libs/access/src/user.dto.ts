@@ -1,3 +1,4 @@
+import { IsPlainText } from '@app/http';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { STAFF_ROLES } from './roles';
@@ -32,12 +33,14 @@ class NewAccountFields {
   @IsString()
   @Length(1, 50)
   @Matches(/^\S(.*\S)?$/, { message: 'name must not start or end with spaces' })
+  @IsPlainText()
   name!: string;
 }
 
 export class RegisterDto extends NewAccountFields {
   @ApiProperty({ example: '11010519491231002X', description: '18-character resident ID number' })
   @IsString()
+  @IsPlainText()
   idNumber!: string;
 
   @ApiProperty({ example: '13800138000' })

@@ -7,6 +7,9 @@ import { assessHousehold, AssessmentResult, HouseholdAssessment } from '@app/dom
 import { AppError } from '@app/http';
 import { StoredHousehold } from './application.entity';
 
+/** Only well-shaped numbers reach the query; the others are the assessment's own errors. */
+const RESIDENT_ID_SHAPE = /^[0-9]{17}[0-9X]$/;
+
 export interface AssessmentSubject {
   /** Absent for an application not yet saved. */
   id?: string;
@@ -73,7 +76,7 @@ export class HouseholdAssessor {
       `SELECT id_number FROM live_memberships
         WHERE campaign_id = $1 AND id_number = ANY($2::char(18)[])
           AND application_id IS DISTINCT FROM $3::uuid`,
-      [campaignId, idNumbers.filter((n) => n.length === 18), applicationId ?? null],
+      [campaignId, idNumbers.filter((n) => RESIDENT_ID_SHAPE.test(n)), applicationId ?? null],
     );
     return new Set(rows.map((r) => r.id_number));
   }

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsTwoDecimalNumber } from '@app/http';
+import { IsTwoDecimalNumber, IsPlainText } from '@app/http';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = '$property must be a date YYYY-MM-DD';
@@ -47,6 +47,7 @@ export class CreateCampaignDto {
   @ApiProperty({ example: '2026年城镇低收入住房困难家庭摸底调查' })
   @IsString()
   @Length(1, 200)
+  @IsPlainText()
   name!: string;
 
   @ApiProperty()

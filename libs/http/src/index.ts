@@ -5,3 +5,4 @@ export * from './validation.pipe';
 export * from './configure-http-app';
 export * from './two-decimals';
 export * from './uuid-param.pipe';
+export * from './plain-text';

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsPlainText } from '@app/http';
 import { REGION_LEVELS, RegionLevel } from './region.entity';
 
 export class CreateRegionDto {
@@ -10,6 +11,7 @@ export class CreateRegionDto {
   @ApiProperty({ example: '民和镇' })
   @IsString()
   @Length(1, 100)
+  @IsPlainText()
   name!: string;
 
   @ApiProperty({ enum: REGION_LEVELS })

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches } from 'class-validator';
+import { IsPlainText } from '@app/http';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -21,5 +22,6 @@ export class OverrideDto {
   @ApiProperty({ example: '县城防汛放假' })
   @IsString()
   @Length(1, 200)
+  @IsPlainText()
   note!: string;
 }

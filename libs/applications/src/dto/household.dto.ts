@@ -26,7 +26,7 @@ import {
   TRANSFER_REASONS,
   TransferReason,
 } from '@app/domain';
-import { IsTwoDecimalNumber } from '@app/http';
+import { IsTwoDecimalNumber, IsPlainText } from '@app/http';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = '$property must be a date YYYY-MM-DD';
@@ -39,6 +39,7 @@ export class MemberDto {
   @ApiProperty({ example: '张三' })
   @IsString()
   @Length(1, 50)
+  @IsPlainText()
   name!: string;
 
   @ApiProperty({
@@ -47,6 +48,7 @@ export class MemberDto {
   })
   @IsString()
   @Length(1, 32)
+  @IsPlainText()
   idNumber!: string;
 
   @ApiProperty({ enum: RELATIONS })
@@ -93,11 +95,13 @@ export class PropertyDto {
   @ApiProperty()
   @IsString()
   @Length(1, 32)
+  @IsPlainText()
   ownerIdNumber!: string;
 
   @ApiProperty({ example: '民和镇城南路12号3栋201' })
   @IsString()
   @Length(1, 200)
+  @IsPlainText()
   address!: string;
 
   @ApiProperty({ example: 30, description: 'Construction area, m², at most two decimals' })

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsPlainText } from '@app/http';
 import { MATERIAL_TYPES, MaterialType } from '@app/domain';
 
 /** The text fields of a material upload (multipart); the file is the `file` part. */
@@ -12,6 +13,7 @@ export class UploadMaterialDto {
   @IsOptional()
   @IsString()
   @Length(1, 32)
+  @IsPlainText()
   memberIdNumber?: string;
 
   @ApiProperty({ required: false })

@@ -12,18 +12,20 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_AREA_SQUARE_METRES, MAX_MONEY_YUAN } from '@app/domain';
-import { IsTwoDecimalNumber } from '@app/http';
+import { IsTwoDecimalNumber, IsPlainText } from '@app/http';
 
 /** The signed part of every reviewer's act (署名并签署意见). */
 export class SignedOpinionDto {
   @ApiProperty({ example: '经入户调查，申报情况属实。' })
   @IsString()
   @Length(1, 2000)
+  @IsPlainText({ multiline: true })
   opinion!: string;
 
   @ApiProperty({ description: "The reviewer's registered name", example: '赵社区' })
   @IsString()
   @Length(1, 50)
+  @IsPlainText()
   signature!: string;
 }
 
@@ -31,6 +33,7 @@ export class MemberCorrectionDto {
   @ApiProperty()
   @IsString()
   @Length(1, 32)
+  @IsPlainText()
   idNumber!: string;
 
   @ApiProperty({ required: false })

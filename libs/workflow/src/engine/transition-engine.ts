@@ -193,11 +193,14 @@ export class TransitionEngine {
     changes: Partial<Application>,
   ): Promise<JsonValue | null> {
     if (req.command?.type === 'submit') {
-      if (app.status === 'draft') requireWindowOpen(campaign, this.clock.now());
-      this.requireSubmittable(
-        await this.assessor.assessOrRefuse(app, campaign).catch(asRefusal),
-        await this.providedMaterials(tx, app.id),
-      );
+      if (app.status === 'draft') {
+        requireWindowOpen(campaign, this.clock.now());
+        changes.submittedAt = this.clock.now();
+      }
+      const assessment = await this.assessor.assessOrRefuse(app, campaign).catch(asRefusal);
+      this.requireSubmittable(assessment, await this.providedMaterials(tx, app.id));
+      // Other applications may have changed since the draft was saved (a member freed).
+      Object.assign(changes, figureColumns(assessment));
     }
     if (req.command?.type === 'resolve_objection') await this.resolveObjection(tx, req, app);
     if (!req.corrections || plan.kind === 'waiting') return null;

@@ -1,3 +1,4 @@
+import { IsPlainText } from '@app/http';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -48,12 +49,14 @@ export class ObjectionDto {
   @ApiProperty({ example: '该户在城北另有住房一套。' })
   @IsString()
   @Length(1, 2000)
+  @IsPlainText({ multiline: true })
   content!: string;
 
   @ApiProperty({ required: false })
   @IsOptional()
   @IsString()
   @Length(1, 50)
+  @IsPlainText()
   contactName?: string;
 
   @ApiProperty({ required: false })
