@@ -6,6 +6,7 @@ import { ApplicationsModule, HashingDiskStorage, MAX_MATERIAL_BYTES } from '@app
 import { CampaignsModule } from '@app/campaigns';
 import { AppConfig } from '@app/config';
 import { RegionsModule } from '@app/regions';
+import { StatisticsModule } from '@app/statistics';
 import { WorkingDaysModule } from '@app/working-days';
 import { WorkflowModule } from '@app/workflow';
 import { ApplicationsController } from './applications/applications.controller';
@@ -20,6 +21,7 @@ import { CampaignsController } from './campaigns/campaigns.controller';
 import { ClockController } from './clock/clock.controller';
 import { HealthController } from './health/health.controller';
 import { RegionsController } from './regions/regions.controller';
+import { StatisticsController } from './statistics/statistics.controller';
 
 /** The HTTP side: controllers over the capability modules in libs/. */
 @Module({})
@@ -37,6 +39,7 @@ export class ApiModule {
       ReviewController,
       PublicNoticesController,
       AlertsController,
+      StatisticsController,
     ];
     if (config.clock === 'manual') controllers.push(ClockController);
     return {
@@ -48,6 +51,7 @@ export class ApiModule {
         WorkingDaysModule,
         ApplicationsModule,
         WorkflowModule,
+        StatisticsModule,
         MulterModule.registerAsync({
           inject: [AppConfig],
           useFactory: (c: AppConfig) => ({

@@ -22,7 +22,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception);
-    if (response.headersSent) return;
+    // A stream that failed halfway (an export): the status is gone, so cut the
+    // connection rather than leave the client waiting or with a truncated file that looks whole.
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
     response.status(body.statusCode).json(body);
   }
 
