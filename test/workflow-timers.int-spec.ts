@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { TimerScheduler } from '@app/workflow';
-import { createApplicant, familyBody, PDF } from './factories/applications.factory';
+import { createApplicant, familyBody, submittable } from './factories/applications.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
@@ -20,38 +20,16 @@ describe('timers survive a Redis wipe (system clock)', () => {
   afterAll(() => t.close());
   beforeEach(() => resetDatabase(t));
 
-  async function submittedToday(
-    admin: string,
-    countyId: string,
-    community: string,
-  ): Promise<string> {
+  async function submittedToday(community: string): Promise<string> {
     const { token } = await createApplicant(t);
-    const auth = { authorization: `Bearer ${token}` };
     const [campaign]: { id: string }[] = await t.db.query(`SELECT id FROM campaigns LIMIT 1`);
-    const draft = await t
+    const draft = await submittable(t, token, familyBody(campaign.id, community));
+    await t
       .http()
-      .post('/api/applications')
-      .set(auth)
-      .send(familyBody(campaign.id, community))
-      .expect(201);
-    const body = draft.body as {
-      id: string;
-      missingMaterials: { type: string; memberIdNumber?: string; propertyId?: string }[];
-    };
-    for (const m of body.missingMaterials) {
-      const req = t
-        .http()
-        .post(`/api/applications/${body.id}/materials`)
-        .set(auth)
-        .field('type', m.type);
-      if (m.memberIdNumber) void req.field('memberIdNumber', m.memberIdNumber);
-      if (m.propertyId) void req.field('propertyId', m.propertyId);
-      await req.attach('file', PDF, 'p.pdf').expect(201);
-    }
-    void admin;
-    void countyId;
-    await t.http().post(`/api/applications/${body.id}/submit`).set(auth).expect(200);
-    return body.id;
+      .post(`/api/applications/${draft.id}/submit`)
+      .set('authorization', `Bearer ${token}`)
+      .expect(200);
+    return draft.id;
   }
 
   it('rebuilds every pending timer from PostgreSQL and fires each once, none early', async () => {
@@ -73,8 +51,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
       })
       .expect(201);
     const ids: string[] = [];
-    for (let i = 0; i < N; i++)
-      ids.push(await submittedToday(admin, tree.countyId, tree.towns[0].communities[0]));
+    for (let i = 0; i < N; i++) ids.push(await submittedToday(tree.towns[0].communities[0]));
 
     // Bring every review deadline a few seconds ahead (as if the days had passed),
     // then wipe the service's whole Redis key space with those timers pending.

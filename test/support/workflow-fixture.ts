@@ -1,4 +1,10 @@
-import { createApplicant, familyBody, PDF } from '../factories/applications.factory';
+import {
+  createApplicant,
+  familyBody,
+  getApplication as getApplicationAs,
+  setClock,
+  submittable,
+} from '../factories/applications.factory';
 import { createRegionTree, RegionTree } from '../factories/regions.factory';
 import { createStaff } from '../factories/users.factory';
 import { adminToken, TestApp } from './test-app';
@@ -43,45 +49,17 @@ export async function workflowWorld(t: TestApp): Promise<WorkflowWorld> {
   };
 }
 
-export async function setClock(t: TestApp, admin: string, now: string): Promise<void> {
-  await t
-    .http()
-    .post('/api/admin/clock')
-    .set('authorization', `Bearer ${admin}`)
-    .send({ now })
-    .expect(200);
-}
+/** Moves the manual clock (admin); it never goes back. */
+export { setClock };
 
 /** A draft in the world's first community with every material uploaded; returns its id and the applicant's token. */
-export async function readyDraft(
+export function readyDraft(
   t: TestApp,
   world: WorkflowWorld,
   overrides: { area?: number; income?: number } = {},
 ): Promise<{ id: string; token: string }> {
-  const { token } = await createApplicant(t);
-  const auth = { authorization: `Bearer ${token}` };
   const community = world.tree.towns[0].communities[0];
-  const created = await t
-    .http()
-    .post('/api/applications')
-    .set(auth)
-    .send(familyBody(world.campaignId, community, overrides))
-    .expect(201);
-  const body = created.body as {
-    id: string;
-    missingMaterials: { type: string; memberIdNumber?: string; propertyId?: string }[];
-  };
-  for (const m of body.missingMaterials) {
-    const req = t
-      .http()
-      .post(`/api/applications/${body.id}/materials`)
-      .set(auth)
-      .field('type', m.type);
-    if (m.memberIdNumber) void req.field('memberIdNumber', m.memberIdNumber);
-    if (m.propertyId) void req.field('propertyId', m.propertyId);
-    await req.attach('file', PDF, 'proof.pdf').expect(201);
-  }
-  return { id: body.id, token };
+  return readyDraftOf(t, familyBody(world.campaignId, community, overrides));
 }
 
 export function decide(
@@ -111,24 +89,7 @@ export async function readyDraftOf(
   token?: string,
 ): Promise<{ id: string; token: string }> {
   const owner = token ?? (await createApplicant(t)).token;
-  const auth = { authorization: `Bearer ${owner}` };
-  const created = await t.http().post('/api/applications').set(auth).send(body);
-  if (created.status !== 201)
-    throw new Error(`draft refused: ${created.status} ${JSON.stringify(created.body)}`);
-  const draft = created.body as {
-    id: string;
-    missingMaterials: { type: string; memberIdNumber?: string; propertyId?: string }[];
-  };
-  for (const m of draft.missingMaterials) {
-    const req = t
-      .http()
-      .post(`/api/applications/${draft.id}/materials`)
-      .set(auth)
-      .field('type', m.type);
-    if (m.memberIdNumber) void req.field('memberIdNumber', m.memberIdNumber);
-    if (m.propertyId) void req.field('propertyId', m.propertyId);
-    await req.attach('file', PDF, 'proof.pdf').expect(201);
-  }
+  const draft = await submittable(t, owner, body);
   return { id: draft.id, token: owner };
 }
 
@@ -137,15 +98,13 @@ export function submit(t: TestApp, id: string, token: string) {
   return t.http().post(`/api/applications/${id}/submit`).set('authorization', `Bearer ${token}`);
 }
 
-/** GET /api/applications/:id (200 expected). */
+/** GET /api/applications/:id (200 expected), the id before the token. */
 export async function getApplication(
   t: TestApp,
   id: string,
   token: string,
 ): Promise<Record<string, unknown> & { status: string; version: number }> {
-  const res = await t.http().get(`/api/applications/${id}`).set('authorization', `Bearer ${token}`);
-  if (res.status !== 200) throw new Error(`GET ${id}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Record<string, unknown> & { status: string; version: number };
+  return getApplicationAs(t, token, id);
 }
 
 export interface HistoryItem {
