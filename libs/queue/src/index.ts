@@ -1,3 +1,4 @@
 export * from './jobs';
 export * from './queue-connection';
 export * from './job-registry';
+export * from './close-within';

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { AppError } from '@app/http';
 import {
+  closeWithin,
   JobOutcome,
   KEEP_COMPLETED,
   KEEP_FAILED,
@@ -111,7 +112,6 @@ export class TransitionQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.events.close();
-    await this.queue.close();
+    await Promise.all([closeWithin(this.events), closeWithin(this.queue)]);
   }
 }

@@ -5,6 +5,8 @@ import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
 import {
+  closeWithin,
+  WORKER_CLOSE_TIMEOUT_MS,
   JobOutcome,
   JobRegistry,
   queueConnection,
@@ -196,7 +198,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
   /** Stops taking jobs (running ones finish). */
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
-    await this.worker?.close();
+    if (this.worker) await closeWithin(this.worker, WORKER_CLOSE_TIMEOUT_MS);
     this.worker = undefined;
   }
 
