@@ -1,12 +1,12 @@
 import { GridCell, reportGrid, TierReport } from './tier-report';
 
 /** Spreadsheets read UTF-8 CSV as UTF-8 only when it starts with the byte-order mark. */
-const BOM = '\uFEFF';
+export const BOM = '\uFEFF';
 
 /** A text cell a spreadsheet would run as a formula (=, +, -, @) is kept as text. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function csvField(cell: GridCell): string {
+export function csvField(cell: GridCell): string {
   if (cell === null) return '';
   if (typeof cell === 'number') return String(cell);
   const text = FORMULA_START.test(cell) ? `'${cell}` : cell;

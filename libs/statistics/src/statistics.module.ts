@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '@app/campaigns';
 import { RegionsModule } from '@app/regions';
+import { RegisterService } from './register.service';
+import { StatisticsScopes } from './statistics-scope';
 import { TierStatisticsService } from './tier-statistics.service';
 
-/** The 8 × 7 tier table by region and stage; the API app mounts its controller. */
+/** The 8 × 7 tier table and the register of approved households; the API app mounts the controller. */
 @Module({
   imports: [RegionsModule, CampaignsModule],
-  providers: [TierStatisticsService],
-  exports: [TierStatisticsService],
+  providers: [StatisticsScopes, TierStatisticsService, RegisterService],
+  exports: [TierStatisticsService, RegisterService],
 })
 export class StatisticsModule {}

@@ -4,25 +4,34 @@ import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@app/access';
 import {
   buildTierWorkbook,
+  ExportAbortedError,
+  RegisterQueryDto,
+  RegisterService,
   renderTierCsv,
   TierQueryDto,
   TierReport,
   TierStatisticsService,
+  writeRegisterCsv,
+  writeRegisterXlsx,
   XLSX_CONTENT_TYPE,
 } from '@app/statistics';
 
 /**
- * The tier table: admin and bureau for the whole county, town and community
- * reviewers for their own region (a wider or other region is a 404).
- * `tiers.csv` and `tiers.xlsx` are routes of their own, declared before
- * `tiers`, so the extension is never read as part of another route.
+ * The tier table and the register of approved households: admin and bureau
+ * for the whole county, town and community reviewers for their own region (a
+ * wider or other region is a 404). `tiers.csv` and `tiers.xlsx` are routes of
+ * their own, declared before `tiers`, so the extension is never read as part
+ * of another route.
  */
 @ApiTags('statistics')
 @ApiBearerAuth()
 @Controller('statistics')
 @Roles('admin', 'bureau_reviewer', 'town_reviewer', 'community_reviewer')
 export class StatisticsController {
-  constructor(private readonly statistics: TierStatisticsService) {}
+  constructor(
+    private readonly statistics: TierStatisticsService,
+    private readonly register: RegisterService,
+  ) {}
 
   @Get('tiers.csv')
   @ApiProduces('text/csv')
@@ -55,10 +64,60 @@ export class StatisticsController {
     res.end();
   }
 
+  /**
+   * Every approved household of the region, by archive number: archive number,
+   * community, persons, per-capita figures, tiers. It goes to the city as
+   * statistics, so no name and no ID number is in it. Streamed from PostgreSQL
+   * in batches as the client reads (see registerBatches).
+   */
+  @Get('register.csv')
+  @ApiProduces('text/csv')
+  async registerCsv(
+    @CurrentUser() user: AuthUser,
+    @Query() query: RegisterQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const register = await this.register.open(user, query);
+    res.attachment(register.fileName('csv'));
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    await untilClientLeaves(async () => {
+      await writeRegisterCsv(register.batches(), res);
+      res.end();
+    });
+  }
+
+  /** The same register as a workbook, written row by row through exceljs's streaming writer. */
+  @Get('register.xlsx')
+  @ApiProduces(XLSX_CONTENT_TYPE)
+  async registerXlsx(
+    @CurrentUser() user: AuthUser,
+    @Query() query: RegisterQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const register = await this.register.open(user, query);
+    res.attachment(register.fileName('xlsx'));
+    res.setHeader('Content-Type', XLSX_CONTENT_TYPE);
+    // The writer ends the response when the workbook is complete.
+    await untilClientLeaves(() => writeRegisterXlsx(register.batches(), res));
+  }
+
   /** The contract's table, plus `outsideTiers` (submitted households in no tier) and what it is of. */
   @Get('tiers')
   tiers(@CurrentUser() user: AuthUser, @Query() query: TierQueryDto) {
     return this.statistics.body(user, query);
+  }
+}
+
+/**
+ * A client that closes the connection mid-export is no error of ours: the
+ * batches stop (their transaction is rolled back) and nothing is left to answer.
+ * Any other failure goes on to AllExceptionsFilter, which cuts the connection.
+ */
+async function untilClientLeaves(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    if (!(e instanceof ExportAbortedError)) throw e;
   }
 }
 
