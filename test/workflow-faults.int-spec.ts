@@ -13,11 +13,14 @@ describe('faults of the transition queue', () => {
   let t: TestApp;
   let world: WorkflowWorld;
   const extraWorkers: Worker[] = [];
+  /** Ends the "dead" worker's hung processing, so nothing of it outlives this file. */
+  let releaseCrashed: () => void = () => undefined;
 
   beforeAll(async () => {
     t = await createTestApp();
   });
   afterAll(async () => {
+    releaseCrashed();
     await Promise.all(extraWorkers.map((w) => w.close(true)));
     await t.close();
   });
@@ -50,7 +53,9 @@ describe('faults of the transition queue', () => {
       (run) => async (job: Job) => {
         await run(job);
         crashedRuns += 1;
-        return new Promise(() => undefined);
+        return new Promise<void>((resolve) => {
+          releaseCrashed = resolve;
+        });
       },
     );
     extraWorkers.push(crashing);

@@ -183,14 +183,19 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     return worker;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Starts the worker and the timer reconciler. The first reconcile runs in the
+   * background, not awaited: with Redis away, adding jobs waits for it, and a
+   * worker must still start (and a health check answer 503) meanwhile.
+   */
+  onApplicationBootstrap(): void {
     this.worker = this.createWorker();
-    await this.scheduler.reconcile();
-    this.reconcileTimer = setInterval(() => {
+    const reconcile = () =>
       this.scheduler
         .reconcile()
         .catch((e: Error) => this.logger.warn(`timer reconcile failed: ${e.message}`));
-    }, TIMER_RECONCILE_INTERVAL_MS);
+    void reconcile();
+    this.reconcileTimer = setInterval(() => void reconcile(), TIMER_RECONCILE_INTERVAL_MS);
     this.reconcileTimer.unref();
     this.logger.log(`transition worker started (concurrency ${WORKER_CONCURRENCY})`);
   }
