@@ -41,9 +41,13 @@ const shared = [TransitionQueue, TimerScheduler, HistoryStore];
 })
 export class WorkflowModule {}
 
-/** The queue side: the engine that applies transitions and the worker that feeds it. */
+/**
+ * The queue side: the engine that applies transitions and the worker that feeds
+ * it. The queue, timers and history come from WorkflowModule, so one process
+ * running both sides holds one set of queue connections.
+ */
 @Module({
-  imports: [ApplicationsModule, CampaignsModule, WorkingDaysModule],
-  providers: [...shared, EffectExecutor, TransitionEngine, TransitionWorker],
+  imports: [WorkflowModule, ApplicationsModule, CampaignsModule, WorkingDaysModule],
+  providers: [EffectExecutor, TransitionEngine, TransitionWorker],
 })
 export class WorkflowWorkerModule {}

@@ -35,3 +35,15 @@ export async function recordOutcome(
     [jobId, applicationId, outcome.statusCode, JSON.stringify(outcome.body)],
   );
 }
+
+/** The outcome recorded for a job, or null when it has not been applied. */
+export async function readOutcome(
+  db: Pick<EntityManager, 'query'>,
+  jobId: string,
+): Promise<JobOutcome | null> {
+  const rows: { status_code: number; body: unknown }[] = await db.query(
+    `SELECT status_code, body FROM command_results WHERE job_id = $1`,
+    [jobId],
+  );
+  return rows[0] ? { statusCode: rows[0].status_code, body: rows[0].body } : null;
+}

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   Application,
@@ -33,7 +33,7 @@ import { TimerScheduler } from '../timers/timer-scheduler';
 import { lockApplication } from './application-lock';
 import { applyCorrections } from './corrections';
 import { EffectContext, EffectExecutor } from './effect-executor';
-import { recordOutcome, refusal, TransitionRefused } from './outcome';
+import { readOutcome, recordOutcome, refusal, TransitionRefused } from './outcome';
 import { TransitionRequest } from './transition-request';
 import { HistoryStore } from '../history/history-store';
 
@@ -47,8 +47,6 @@ import { HistoryStore } from '../history/history-store';
  */
 @Injectable()
 export class TransitionEngine {
-  private readonly logger = new Logger('Transitions');
-
   constructor(
     private readonly db: DataSource,
     private readonly campaigns: CampaignsService,
@@ -63,7 +61,7 @@ export class TransitionEngine {
 
   async apply(req: TransitionRequest): Promise<JobOutcome> {
     const result = await this.db.transaction(async (tx) => {
-      const recorded = await this.recorded(tx, req.jobId);
+      const recorded = await readOutcome(tx, req.jobId);
       if (recorded) return { outcome: recorded, timers: [] };
       try {
         return await this.applyLocked(tx, req);
@@ -325,15 +323,6 @@ export class TransitionEngine {
   ) {
     await recordOutcome(tx, req.jobId, req.applicationId, outcome);
     return { outcome, timers };
-  }
-
-  private async recorded(tx: EntityManager, jobId: string): Promise<JobOutcome | null> {
-    const rows: { status_code: number; body: unknown }[] = await tx.query(
-      `SELECT status_code, body FROM command_results WHERE job_id = $1`,
-      [jobId],
-    );
-    if (rows[0]) this.logger.debug(`job ${jobId} already applied: answering its recorded outcome`);
-    return rows[0] ? { statusCode: rows[0].status_code, body: rows[0].body } : null;
   }
 }
 

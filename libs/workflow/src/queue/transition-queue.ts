@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { readOutcome } from '../engine/outcome';
 import { AppConfig } from '@app/config';
 import { AppError } from '@app/http';
 import {
@@ -103,12 +104,8 @@ export class TransitionQueue implements OnApplicationShutdown {
     });
   }
 
-  async recordedOutcome(jobId: string): Promise<JobOutcome | null> {
-    const rows: { status_code: number; body: unknown }[] = await this.db.query(
-      `SELECT status_code, body FROM command_results WHERE job_id = $1`,
-      [jobId],
-    );
-    return rows[0] ? { statusCode: rows[0].status_code, body: rows[0].body } : null;
+  recordedOutcome(jobId: string): Promise<JobOutcome | null> {
+    return readOutcome(this.db, jobId);
   }
 
   async onApplicationShutdown(): Promise<void> {
