@@ -18,6 +18,8 @@ export function createRedis(
     connectionName: `${config.redisPrefix}:${name}`,
     maxRetriesPerRequest: queueWhileOffline ? null : 1,
     enableOfflineQueue: queueWhileOffline,
+    // A subscriber may not send INFO once it has subscribed, which is what the ready check does.
+    enableReadyCheck: !queueWhileOffline,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
 }
