@@ -21,6 +21,7 @@ import { CampaignsController } from './campaigns/campaigns.controller';
 import { ClockController } from './clock/clock.controller';
 import { HealthController } from './health/health.controller';
 import { RegionsController } from './regions/regions.controller';
+import { RegisterExportsController } from './statistics/register-exports.controller';
 import { StatisticsController } from './statistics/statistics.controller';
 
 /** The HTTP side: controllers over the capability modules in libs/. */
@@ -40,6 +41,7 @@ export class ApiModule {
       PublicNoticesController,
       AlertsController,
       StatisticsController,
+      RegisterExportsController,
     ];
     if (config.clock === 'manual') controllers.push(ClockController);
     return {

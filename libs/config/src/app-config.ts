@@ -68,6 +68,16 @@ export class AppConfig {
   @MinLength(1)
   uploadDir = './var/uploads';
 
+  /**
+   * Households above which a register download is not streamed at once but
+   * queued as an export job (202 with the job), so a large county's register
+   * never ties up a request; the job reports its progress and keeps the file.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  registerDirectLimit = 20_000;
+
   /** HMAC key of access tokens. Required in production; elsewhere a random one per process is made. */
   @ValidateIf((c: AppConfig) => c.nodeEnv === 'production' || c.jwtSecret !== undefined)
   @IsString({ message: 'JWT_SECRET is required in production' })
@@ -105,6 +115,7 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   adminUsername: 'ADMIN_USERNAME',
   adminPassword: 'ADMIN_PASSWORD',
   uploadDir: 'UPLOAD_DIR',
+  registerDirectLimit: 'REGISTER_DIRECT_LIMIT',
   jwtSecret: 'JWT_SECRET',
   jwtTtlSeconds: 'JWT_TTL_SECONDS',
   logLevel: 'LOG_LEVEL',

@@ -5,6 +5,8 @@
 export const QUEUES = {
   /** State transitions of applications, commands and timers alike, applied one at a time per job. */
   transitions: 'transitions',
+  /** Register exports too large to stream at once: written to a file, downloaded when done. */
+  exports: 'exports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -75,3 +77,11 @@ export const KEEP_COMPLETED = { age: 24 * 3600, count: 100_000 } as const;
 export const KEEP_FAILED = { age: 7 * 24 * 3600 } as const;
 /** How often each worker rebuilds missing timer jobs from PostgreSQL. */
 export const TIMER_RECONCILE_INTERVAL_MS = 60_000;
+
+/** The exports queue's one job: the row in `register_exports` holds what to export and its state. */
+export interface ExportJobs {
+  register: { exportId: string };
+}
+/** An export that failed (database gone, disk full) is retried from the start, a few times. */
+export const EXPORT_ATTEMPTS = 3;
+export const EXPORT_BACKOFF = { type: 'exponential', delay: 5_000 } as const;

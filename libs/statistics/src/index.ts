@@ -15,3 +15,4 @@ export * from './register-xlsx';
 export * from './register-query.dto';
 export * from './register.service';
 export * from './statistics.module';
+export * from './register-exports';

@@ -104,6 +104,19 @@ export async function* registerBatches(
   }
 }
 
+/**
+ * How many households the register of `filter` holds now: decides whether a
+ * download is streamed at once or queued, and is the total a queued export's
+ * progress is measured against.
+ */
+export async function countRegister(db: DataSource, filter: RegisterFilter): Promise<number> {
+  const [row]: { n: number }[] = await db.query(
+    `SELECT count(*)::int AS n FROM applications WHERE ${APPROVED_IN}`,
+    [filter.campaignId, pathPrefixPattern(filter.regionPath)],
+  );
+  return row.n;
+}
+
 async function communityNames(
   runner: QueryRunner,
   regionPath: string,

@@ -1,15 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '@app/access';
+import type { Campaign } from '@app/campaigns';
+import type { Region } from '@app/regions';
 import { RegisterQueryDto } from './register-query.dto';
 import type { RegisterRecord } from './register-row';
-import { registerBatches } from './register-source';
+import { countRegister, registerBatches } from './register-source';
 import { StatisticsScopes } from './statistics-scope';
 
-/** An export ready to stream: what it is called, and its households in batches when read. */
+/** An export ready to stream: what it is called, how long it is, and its households in batches when read. */
 export interface RegisterExport {
   fileName: (extension: 'csv' | 'xlsx') => string;
+  /** Approved households in it now (the streamed batches are read a moment later). */
+  households: number;
   batches: () => AsyncGenerator<RegisterRecord[]>;
+}
+
+/** What a register file of this campaign and region is called, whichever way it is made. */
+export function registerFileName(
+  campaign: Pick<Campaign, 'name'>,
+  region: Pick<Region, 'name'>,
+  extension: 'csv' | 'xlsx',
+): string {
+  return `${campaign.name}-${region.name}-困难家庭名册.${extension}`;
 }
 
 /**
@@ -28,9 +41,11 @@ export class RegisterService {
   /** Decides the scope (a 404 or 403 comes from here, before anything is sent). */
   async open(user: AuthUser, query: RegisterQueryDto): Promise<RegisterExport> {
     const { campaign, region } = await this.scopes.resolve(user, query);
+    const filter = { campaignId: campaign.id, regionPath: region.path };
     return {
-      fileName: (extension) => `${campaign.name}-${region.name}-困难家庭名册.${extension}`,
-      batches: () => registerBatches(this.db, { campaignId: campaign.id, regionPath: region.path }),
+      fileName: (extension) => registerFileName(campaign, region, extension),
+      households: await countRegister(this.db, filter),
+      batches: () => registerBatches(this.db, filter),
     };
   }
 }

@@ -2,9 +2,12 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '@app/access';
+import { AppConfig } from '@app/config';
 import {
   buildTierWorkbook,
   ExportAbortedError,
+  REGISTER_EXPORTS_PATH,
+  RegisterExportsService,
   RegisterQueryDto,
   RegisterService,
   renderTierCsv,
@@ -31,6 +34,8 @@ export class StatisticsController {
   constructor(
     private readonly statistics: TierStatisticsService,
     private readonly register: RegisterService,
+    private readonly exports: RegisterExportsService,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('tiers.csv')
@@ -68,7 +73,9 @@ export class StatisticsController {
    * Every approved household of the region, by archive number: archive number,
    * community, persons, per-capita figures, tiers. It goes to the city as
    * statistics, so no name and no ID number is in it. Streamed from PostgreSQL
-   * in batches as the client reads (see registerBatches).
+   * in batches as the client reads (see registerBatches). A register longer
+   * than REGISTER_DIRECT_LIMIT households is queued as an export instead: 202
+   * with the export to follow (see RegisterExportsController).
    */
   @Get('register.csv')
   @ApiProduces('text/csv')
@@ -78,6 +85,8 @@ export class StatisticsController {
     @Res() res: Response,
   ): Promise<void> {
     const register = await this.register.open(user, query);
+    if (register.households > this.config.registerDirectLimit)
+      return this.queued(user, query, 'csv', res);
     res.attachment(register.fileName('csv'));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     await untilClientLeaves(async () => {
@@ -95,10 +104,22 @@ export class StatisticsController {
     @Res() res: Response,
   ): Promise<void> {
     const register = await this.register.open(user, query);
+    if (register.households > this.config.registerDirectLimit)
+      return this.queued(user, query, 'xlsx', res);
     res.attachment(register.fileName('xlsx'));
     res.setHeader('Content-Type', XLSX_CONTENT_TYPE);
     // The writer ends the response when the workbook is complete.
     await untilClientLeaves(() => writeRegisterXlsx(register.batches(), res));
+  }
+
+  private async queued(
+    user: AuthUser,
+    query: RegisterQueryDto,
+    format: 'csv' | 'xlsx',
+    res: Response,
+  ): Promise<void> {
+    const view = await this.exports.request(user, { ...query, format });
+    res.status(202).location(`${REGISTER_EXPORTS_PATH}/${view.id}`).json(view);
   }
 
   /** The contract's table, plus `outsideTiers` (submitted households in no tier) and what it is of. */

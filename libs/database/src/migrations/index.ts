@@ -1,10 +1,12 @@
 import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Applications1764400001000 } from './1764400001000-Applications';
 import { Workflow1764400002000 } from './1764400002000-Workflow';
+import { RegisterExports1764400004000 } from './1764400004000-RegisterExports';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
 export const MIGRATIONS = [
   Foundation1764400000000,
   Applications1764400001000,
   Workflow1764400002000,
+  RegisterExports1764400004000,
 ];
