@@ -1,7 +1,13 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { Workbook } from 'exceljs';
 import type { Test } from 'supertest';
-import { registerBatches, RegisterRecord, writeRegisterXlsx } from '@app/statistics';
+import {
+  ExportAbortedError,
+  registerBatches,
+  RegisterRecord,
+  streamRegisterCsv,
+  writeRegisterXlsx,
+} from '@app/statistics';
 import { createApplicant, residentId } from './factories/applications.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { createStaff } from './factories/users.factory';
@@ -548,6 +554,41 @@ describe('GET /api/statistics/register.csv and register.xlsx', () => {
         '0.3以下',
         '无房户',
       ]);
+    });
+
+    it('stops its COPY when the receiver goes away, and the pool goes on', async () => {
+      const [{ path }]: { path: string }[] = await t.db.query(
+        `SELECT path FROM regions WHERE id = $1`,
+        [region.county],
+      );
+      let chunks = 0;
+      const leaving = new Writable({
+        write(_chunk, _encoding, done) {
+          chunks += 1;
+          // Gone after the header and the first chunk of lines.
+          if (chunks === 2) leaving.destroy();
+          done();
+        },
+      });
+      await expect(
+        streamRegisterCsv(t.db, { campaignId, regionPath: path }, leaving),
+      ).rejects.toBeInstanceOf(ExportAbortedError);
+      expect(chunks).toBe(2);
+      // More queries at once than the pool has connections: none meets a connection left mid-COPY.
+      const answers = await Promise.all(
+        Array.from({ length: 25 }, () => t.db.query(`SELECT 1 AS one`)),
+      );
+      expect(answers.map(([row]: { one: number }[]) => row.one)).toEqual(Array(25).fill(1));
+      const copying = async () =>
+        (
+          await t.db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND query LIKE 'COPY (%' AND state = 'active'`,
+          )
+        )[0].n as number;
+      for (let i = 0; i < 50 && (await copying()) > 0; i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await copying()).toBe(0);
     });
 
     it("comes whole and in order as a workbook, and a town's share alone for its reviewer", async () => {

@@ -10,7 +10,7 @@ export * from './tier-statistics.service';
 export * from './backpressure';
 export * from './register-row';
 export * from './register-source';
-export * from './register-csv';
+export * from './register-copy';
 export * from './register-xlsx';
 export * from './register-query.dto';
 export * from './register.service';

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '@app/access';
 import type { Campaign } from '@app/campaigns';
 import type { Region } from '@app/regions';
 import { RegisterQueryDto } from './register-query.dto';
 import type { RegisterRecord } from './register-row';
+import { streamRegisterCsv } from './register-copy';
 import { countRegister, registerBatches } from './register-source';
 import { StatisticsScopes } from './statistics-scope';
 
@@ -13,6 +15,9 @@ export interface RegisterExport {
   fileName: (extension: 'csv' | 'xlsx') => string;
   /** Approved households in it now (the streamed batches are read a moment later). */
   households: number;
+  /** The whole register as CSV, straight from one COPY; answers the households written. */
+  writeCsv: (out: Writable) => Promise<number>;
+  /** The households in batches, for the workbook. */
   batches: () => AsyncGenerator<RegisterRecord[]>;
 }
 
@@ -45,6 +50,7 @@ export class RegisterService {
     return {
       fileName: (extension) => registerFileName(campaign, region, extension),
       households: await countRegister(this.db, filter),
+      writeCsv: (out) => streamRegisterCsv(this.db, filter, out),
       batches: () => registerBatches(this.db, filter),
     };
   }

@@ -14,7 +14,6 @@ import {
   TierQueryDto,
   TierReport,
   TierStatisticsService,
-  writeRegisterCsv,
   writeRegisterXlsx,
   XLSX_CONTENT_TYPE,
 } from '@app/statistics';
@@ -72,8 +71,8 @@ export class StatisticsController {
   /**
    * Every approved household of the region, by archive number: archive number,
    * community, persons, per-capita figures, tiers. It goes to the city as
-   * statistics, so no name and no ID number is in it. Streamed from PostgreSQL
-   * in batches as the client reads (see registerBatches). A register longer
+   * statistics, so no name and no ID number is in it. Streamed from one
+   * PostgreSQL COPY as the client reads (see streamRegisterCsv). A register longer
    * than REGISTER_DIRECT_LIMIT households is queued as an export instead: 202
    * with the export to follow (see RegisterExportsController).
    */
@@ -90,7 +89,7 @@ export class StatisticsController {
     res.attachment(register.fileName('csv'));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     await untilClientLeaves(async () => {
-      await writeRegisterCsv(register.batches(), res);
+      await register.writeCsv(res);
       res.end();
     });
   }

@@ -1,11 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { RegisterRecord } from '../register-row';
-import { writeRegisterCsv } from '../register-csv';
-import { writeRegisterXlsx } from '../register-xlsx';
-import type { RegisterExportFormat } from './register-export';
 
 export interface WrittenFile {
   rowsWritten: number;
@@ -13,30 +10,22 @@ export interface WrittenFile {
 }
 
 /**
- * Writes the register to `<path>.part`, flushes it to disk and only then
- * renames it to `path`: a crash at any moment leaves either no file or a
- * complete one under the final name. `onBatch` hears the running count after
- * each batch is written (progress).
+ * Writes a file through `write` (which answers the rows it wrote) to
+ * `<path>.part`, flushes it to disk and only then renames it to `path`: a
+ * crash at any moment leaves either no file or a complete one under the final
+ * name. A failure removes the part.
  */
-export async function writeRegisterFile(
-  batches: AsyncIterable<readonly RegisterRecord[]>,
-  format: RegisterExportFormat,
+export async function writeFileAtomically(
   path: string,
-  onBatch: (rowsWritten: number) => Promise<void>,
+  write: (out: Writable) => Promise<number>,
 ): Promise<WrittenFile> {
   const part = `${path}.part`;
   await mkdir(dirname(path), { recursive: true });
   const out = createWriteStream(part);
   try {
-    const counted = reportingProgress(batches, onBatch);
-    let rowsWritten: number;
-    if (format === 'csv') {
-      rowsWritten = await writeRegisterCsv(counted, out);
-      out.end();
-    } else {
-      // The workbook writer ends the stream when the workbook is complete.
-      rowsWritten = await writeRegisterXlsx(counted, out);
-    }
+    const rowsWritten = await write(out);
+    // The workbook writer ends the stream itself; the CSV writer leaves it open.
+    if (!out.writableEnded) out.end();
     await finished(out);
     await syncToDisk(part);
     await rename(part, path);
@@ -45,19 +34,6 @@ export async function writeRegisterFile(
     out.destroy();
     await rm(part, { force: true });
     throw error;
-  }
-}
-
-/** Passes the batches on, and after the consumer has taken each, reports how many rows it has had. */
-async function* reportingProgress(
-  batches: AsyncIterable<readonly RegisterRecord[]>,
-  onBatch: (rowsWritten: number) => Promise<void>,
-): AsyncGenerator<readonly RegisterRecord[]> {
-  let rows = 0;
-  for await (const batch of batches) {
-    yield batch;
-    rows += batch.length;
-    await onBatch(rows);
   }
 }
 

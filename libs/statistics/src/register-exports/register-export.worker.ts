@@ -11,10 +11,13 @@ import {
   QUEUES,
   WORKER_CLOSE_TIMEOUT_MS,
 } from '@app/queue';
+import { streamRegisterCsv } from '../register-copy';
+import type { RegisterRecord } from '../register-row';
 import { countRegister, registerBatches, RegisterFilter } from '../register-source';
+import { writeRegisterXlsx } from '../register-xlsx';
 import { exportFilePath } from './export-files';
 import { RegisterExportRow } from './register-export';
-import { writeRegisterFile } from './register-export-file';
+import { writeFileAtomically } from './register-export-file';
 import { RegisterExportQueue } from './register-export-queue';
 import { RegisterExportsStore } from './register-exports.store';
 
@@ -94,11 +97,13 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
   private async write(row: RegisterExportRow): Promise<void> {
     const filter = await this.filterOf(row);
     await this.store.setTotal(row.id, await countRegister(this.db, filter));
-    const written = await writeRegisterFile(
-      registerBatches(this.db, filter),
-      row.format,
+    const progress = (rowsWritten: number) => this.store.setProgress(row.id, rowsWritten);
+    const written = await writeFileAtomically(
       exportFilePath(this.config.uploadDir, row.id, row.format),
-      (rowsWritten) => this.store.setProgress(row.id, rowsWritten),
+      (out) =>
+        row.format === 'csv'
+          ? streamRegisterCsv(this.db, filter, out, progress)
+          : writeRegisterXlsx(reportingProgress(registerBatches(this.db, filter), progress), out),
     );
     const finishedAt = this.clock.now();
     await this.store.finish(row.id, {
@@ -114,5 +119,18 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
       [row.region_id],
     );
     return { campaignId: row.campaign_id, regionPath: region.path };
+  }
+}
+
+/** Passes the batches on and, once the writer has taken each, reports how many rows it has had. */
+async function* reportingProgress(
+  batches: AsyncIterable<RegisterRecord[]>,
+  onBatch: (rowsWritten: number) => Promise<void>,
+): AsyncGenerator<RegisterRecord[]> {
+  let rows = 0;
+  for await (const batch of batches) {
+    yield batch;
+    rows += batch.length;
+    await onBatch(rows);
   }
 }
