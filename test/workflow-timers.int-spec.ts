@@ -1,5 +1,9 @@
+import { Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { TimerScheduler } from '@app/workflow';
+import { loadConfig } from '@app/config';
+import { queueConnection, QUEUES } from '@app/queue';
+import { TimerScheduler, TransitionQueue, TransitionWorker } from '@app/workflow';
+import { updateReturning } from '@app/database';
 import { createApplicant, familyBody, submittable } from './factories/applications.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
@@ -32,7 +36,8 @@ describe('timers survive a Redis wipe (system clock)', () => {
     return draft.id;
   }
 
-  it('rebuilds every pending timer from PostgreSQL and fires each once, none early', async () => {
+  /** A county with one community and a campaign open today; answers the community. */
+  async function campaignAroundToday(): Promise<string> {
     const admin = await adminToken(t);
     const tree = await createRegionTree(t, admin, 1, 1);
     // A window around today, inside 2026 (the last year with official calendar data).
@@ -50,8 +55,23 @@ describe('timers survive a Redis wipe (system clock)', () => {
         reportDueOn: '2026-12-31',
       })
       .expect(201);
+    return tree.towns[0].communities[0];
+  }
+
+  async function wipeQueues(): Promise<void> {
+    const redis = new Redis(TEST_ENV.REDIS_URL);
+    try {
+      const keys = await redis.keys(`${TEST_ENV.REDIS_PREFIX}:bull:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  it('rebuilds every pending timer from PostgreSQL and fires each once, none early', async () => {
+    const community = await campaignAroundToday();
     const ids: string[] = [];
-    for (let i = 0; i < N; i++) ids.push(await submittedToday(tree.towns[0].communities[0]));
+    for (let i = 0; i < N; i++) ids.push(await submittedToday(community));
 
     // Bring every review deadline a few seconds ahead (as if the days had passed),
     // then wipe the service's whole Redis key space with those timers pending.
@@ -94,6 +114,46 @@ describe('timers survive a Redis wipe (system clock)', () => {
 
     // A second reconcile (a worker restarting) finds nothing left to schedule.
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(0);
+  });
+
+  it('gives a timer whose job failed for good fresh attempts once it is well past due', async () => {
+    const id = await submittedToday(await campaignAroundToday());
+    const worker = t.app.get(TransitionWorker);
+    await worker.stop();
+    await wipeQueues();
+    const [timer] = await updateReturning<{ id: string }>(
+      t.db,
+      `UPDATE timers SET due_at = now() - interval '10 minutes' WHERE fired_at IS NULL RETURNING id`,
+      [],
+    );
+    // Its one attempt meets a database that is down: the job fails for good.
+    const queue = t.app.get(TransitionQueue).queue;
+    await queue.add(
+      'reviewDeadline',
+      { applicationId: id, timerId: timer.id },
+      { jobId: timer.id, attempts: 1 },
+    );
+    const failing = new Worker(
+      QUEUES.transitions,
+      () => Promise.reject(new Error('connection refused')),
+      queueConnection(loadConfig(TEST_ENV)),
+    );
+    await waitFor(async () => (await queue.getJobState(timer.id)) === 'failed');
+    await failing.close();
+
+    worker.onApplicationBootstrap();
+    expect(await t.app.get(TimerScheduler).reconcile()).toBe(1);
+    await waitFor(async () => {
+      const [{ n }]: { n: string }[] = await t.db.query(
+        `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
+      );
+      return Number(n) === 0;
+    });
+    const history: { type: string }[] = await t.db.query(
+      `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
+      [id],
+    );
+    expect(history.filter((h) => h.type === 'review_overdue')).toHaveLength(1);
   });
 });
 

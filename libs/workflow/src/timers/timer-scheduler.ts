@@ -5,6 +5,11 @@ import { TransitionQueue } from '../queue/transition-queue';
 import { dueTimers, pendingTimersAfter, TIMER_JOB, TimerRow } from './timer-store';
 
 const BATCH = 1000;
+/**
+ * A pending timer this long past due should have fired: its job is looked at.
+ * Longer than a job's whole retry schedule, so a job still retrying is left to it.
+ */
+export const OVERDUE_GRACE_MS = 5 * 60_000;
 
 /**
  * Puts timers on the queue. Under the system clock each pending timer is a
@@ -24,32 +29,40 @@ export class TimerScheduler {
   async schedule(timers: TimerRow[]): Promise<void> {
     if (this.clock instanceof ManualClock) return;
     const now = this.clock.now().getTime();
-    for (const t of timers) {
-      await this.transitions.enqueue(
-        TIMER_JOB[t.kind],
-        { applicationId: t.applicationId, timerId: t.id },
-        t.id,
-        t.dueAt.getTime() - now,
-      );
-    }
+    await this.transitions.enqueueMany(
+      timers.map((t) => ({
+        name: TIMER_JOB[t.kind],
+        data: { applicationId: t.applicationId, timerId: t.id },
+        jobId: t.id,
+        delayMs: t.dueAt.getTime() - now,
+      })),
+    );
   }
 
   /**
    * Rebuilds every pending timer's job from PostgreSQL (after a Redis wipe, or
-   * a crash between a commit and its scheduling). Returns how many it visited.
+   * a crash between a commit and its scheduling), a thousand per round trip;
+   * a job that exists is left alone. A timer well past due whose job failed
+   * for good (every attempt met a database that was down) gets fresh attempts:
+   * the row says it has not fired, so it must. Returns how many it visited.
    */
   async reconcile(): Promise<number> {
     if (this.clock instanceof ManualClock) return 0;
     let visited = 0;
+    let retried = 0;
     let afterId = '';
+    const overdueBefore = this.clock.now().getTime() - OVERDUE_GRACE_MS;
     for (;;) {
       const batch = await pendingTimersAfter(this.db, afterId, BATCH);
       if (batch.length === 0) break;
       await this.schedule(batch);
+      for (const t of batch)
+        if (t.dueAt.getTime() < overdueBefore && (await this.transitions.retryFailed(t.id)))
+          retried += 1;
       visited += batch.length;
       afterId = batch[batch.length - 1].id;
     }
-    if (visited > 0) this.logger.log(`reconciled ${visited} pending timer(s)`);
+    if (visited > 0) this.logger.log(`reconciled ${visited} pending timer(s), ${retried} retried`);
     return visited;
   }
 
