@@ -8,6 +8,7 @@ import { ApplicationsService } from './applications.service';
 import { HouseholdAssessor } from './household-assessor';
 import { Material } from './materials/material.entity';
 import { MaterialsService } from './materials/materials.service';
+import { UploadSweeper } from './materials/upload-sweeper';
 
 @Module({
   imports: [
@@ -20,3 +21,7 @@ import { MaterialsService } from './materials/materials.service';
   exports: [HouseholdAssessor, ApplicationsService, MaterialsService, CampaignsModule],
 })
 export class ApplicationsModule {}
+
+/** The queue side's share: sweeping what a crash mid-upload leaves on disk. */
+@Module({ providers: [UploadSweeper] })
+export class ApplicationsWorkerModule {}

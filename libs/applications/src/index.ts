@@ -10,4 +10,5 @@ export * from './materials/content-type';
 export * from './materials/material.entity';
 export * from './materials/materials.service';
 export * from './materials/upload-storage';
+export * from './materials/upload-sweeper';
 export * from './applications.module';
