@@ -126,5 +126,40 @@ describe('the three-level review across National Day 2025', () => {
       .set('authorization', `Bearer ${token}`)
       .expect(200);
     expect(verify.body).toEqual({ valid: true, length: 7 });
+
+    // The history is append-only in the database too.
+    await expect(
+      t.db.query(`DELETE FROM application_history WHERE application_id = $1 AND seq = 7`, [id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      t.db.query(`UPDATE application_history SET opinion = '不属实' WHERE application_id = $1`, [
+        id,
+      ]),
+    ).rejects.toThrow(/append-only/);
+    // Someone able to lift that (the database's owner) and cut the last two entries off:
+    // the chain alone still verifies, the head recorded on the application does not.
+    await t.db.query(
+      `ALTER TABLE application_history DISABLE TRIGGER application_history_append_only`,
+    );
+    try {
+      await t.db.query(`DELETE FROM application_history WHERE application_id = $1 AND seq > 5`, [
+        id,
+      ]);
+    } finally {
+      await t.db.query(
+        `ALTER TABLE application_history ENABLE TRIGGER application_history_append_only`,
+      );
+    }
+    const cut = await t
+      .http()
+      .get(`/api/applications/${id}/history/verify`)
+      .set('authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(cut.body).toEqual({
+      valid: false,
+      length: 5,
+      firstBrokenSeq: 6,
+      reason: 'HEAD_MISMATCH',
+    });
   });
 });

@@ -2,6 +2,7 @@ import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Applications1764400001000 } from './1764400001000-Applications';
 import { Workflow1764400002000 } from './1764400002000-Workflow';
 import { RegisterExports1764400004000 } from './1764400004000-RegisterExports';
+import { HistoryHead1764400005000 } from './1764400005000-HistoryHead';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Applications1764400001000,
   Workflow1764400002000,
   RegisterExports1764400004000,
+  HistoryHead1764400005000,
 ];

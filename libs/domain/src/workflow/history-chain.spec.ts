@@ -4,6 +4,7 @@ import {
   GENESIS_HASH,
   hashEntry,
   verifyChain,
+  verifyChainAgainstHead,
   type ChainedHistoryEntry,
   type HistoryEntry,
 } from '.';
@@ -208,5 +209,72 @@ describe('verifying a chain', () => {
     const entries = chain();
     entries[1] = { ...entries[1], at: 'yesterday' };
     expect(verifyChain(entries)).toMatchObject({ valid: false, firstBrokenSeq: 2 });
+  });
+});
+
+describe('verifyChainAgainstHead', () => {
+  const headOf = (entries: ChainedHistoryEntry[]) => ({
+    length: entries.length,
+    hash: entries.at(-1)?.hash ?? null,
+  });
+
+  it('accepts a sound chain that ends at its recorded head, and an empty one with none', () => {
+    const entries = chain();
+    expect(verifyChainAgainstHead(entries, headOf(entries))).toMatchObject({
+      valid: true,
+      length: 5,
+    });
+    expect(verifyChainAgainstHead([], { length: 0, hash: null })).toEqual({
+      valid: true,
+      length: 0,
+      headHash: GENESIS_HASH,
+    });
+  });
+
+  it('finds entries cut off the end, which verifyChain cannot see', () => {
+    const entries = chain();
+    const cut = entries.slice(0, 3);
+    expect(verifyChain(cut).valid).toBe(true);
+    expect(verifyChainAgainstHead(cut, headOf(entries))).toEqual({
+      valid: false,
+      length: 3,
+      firstBrokenSeq: 4,
+      reason: 'HEAD_MISMATCH',
+    });
+    expect(verifyChainAgainstHead([], headOf(entries))).toMatchObject({
+      valid: false,
+      firstBrokenSeq: 1,
+      reason: 'HEAD_MISMATCH',
+    });
+  });
+
+  it('finds a chain edited and recomputed whole', () => {
+    const recorded = chain();
+    const forged = chainEntries(
+      recorded.map((e, i) => (i === 1 ? { ...e, opinion: '不属实' } : e)),
+    );
+    expect(verifyChain(forged).valid).toBe(true);
+    expect(verifyChainAgainstHead(forged, headOf(recorded))).toMatchObject({
+      valid: false,
+      reason: 'HEAD_MISMATCH',
+    });
+  });
+
+  it('finds entries appended past the head', () => {
+    const entries = chain(6);
+    expect(verifyChainAgainstHead(entries, headOf(entries.slice(0, 5)))).toMatchObject({
+      valid: false,
+      firstBrokenSeq: 6,
+      reason: 'HEAD_MISMATCH',
+    });
+  });
+
+  it('still reports a break inside the chain first', () => {
+    const entries = chain();
+    const edited = entries.map((e) => (e.seq === 2 ? { ...e, opinion: '改' } : e));
+    expect(verifyChainAgainstHead(edited, headOf(entries))).toMatchObject({
+      firstBrokenSeq: 2,
+      reason: 'HASH_MISMATCH',
+    });
   });
 });

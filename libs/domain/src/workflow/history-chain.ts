@@ -109,7 +109,8 @@ export type ChainBreak =
   | 'SEQ_OUT_OF_ORDER' // not 1, 2, 3 … in the order given: an entry removed, added or moved
   | 'OTHER_APPLICATION' // an entry of another application's history
   | 'PREV_HASH_MISMATCH' // not linked to the entry before it
-  | 'HASH_MISMATCH'; // the entry was changed after it was hashed
+  | 'HASH_MISMATCH' // the entry was changed after it was hashed
+  | 'HEAD_MISMATCH'; // the chain does not end at the head recorded apart: cut short, or recomputed
 
 export type ChainVerification =
   | { readonly valid: true; readonly length: number; readonly headHash: string }
@@ -146,4 +147,33 @@ export function verifyChain(entries: readonly ChainedHistoryEntry[]): ChainVerif
     }
   }
   return { valid: true, length: entries.length, headHash: entries.at(-1)?.hash ?? GENESIS_HASH };
+}
+
+/** The chain's head as recorded apart from it (on the application row, in the same transaction). */
+export interface ChainHead {
+  length: number;
+  hash: string | null;
+}
+
+/**
+ * Verifies the chain, then that it ends where the head recorded apart says:
+ * the same length and the same last hash. Entries cut off the end, or a chain
+ * recomputed from scratch after an edit, pass `verifyChain` but not this.
+ */
+export function verifyChainAgainstHead(
+  entries: readonly ChainedHistoryEntry[],
+  head: ChainHead,
+): ChainVerification {
+  const result = verifyChain(entries);
+  if (!result.valid) return result;
+  const headHash = head.length === 0 ? GENESIS_HASH : head.hash;
+  if (result.length === head.length && result.headHash === headHash) return result;
+  const sound = Math.min(result.length, head.length);
+  return {
+    valid: false,
+    length: result.length,
+    // A chain recomputed whole is sound nowhere: its first entry is already not the one recorded.
+    firstBrokenSeq: result.length === head.length ? 1 : sound + 1,
+    reason: 'HEAD_MISMATCH',
+  };
 }

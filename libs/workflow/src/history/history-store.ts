@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { chainEntry, ChainedHistoryEntry, HistoryEntry, JsonValue } from '@app/domain';
+import { ChainHead, chainEntry, ChainedHistoryEntry, HistoryEntry, JsonValue } from '@app/domain';
 
 interface HistoryRow {
   application_id: string;
@@ -41,7 +41,10 @@ function fromRow(r: HistoryRow): ChainedHistoryEntry {
 /** The append-only, hash-chained history of each application. */
 @Injectable()
 export class HistoryStore {
-  /** Appends under the application's row lock, so seq and prevHash cannot race. */
+  /**
+   * Appends under the application's row lock, so seq and prevHash cannot race,
+   * and records the new head on the application row (see verifyChainAgainstHead).
+   */
   async append(tx: EntityManager, entry: Omit<HistoryEntry, 'seq'>): Promise<ChainedHistoryEntry> {
     const [last]: HistoryRow[] = await tx.query(
       `SELECT * FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`,
@@ -49,10 +52,15 @@ export class HistoryStore {
     );
     const previous = last ? fromRow(last) : null;
     const chained = chainEntry({ ...entry, seq: (previous?.seq ?? 0) + 1 }, previous);
+    // The entry and the application's record of the chain's head, in one statement.
     await tx.query(
-      `INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id, actor_name,
-         actor_role, opinion, signature, corrections, at, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      `WITH entry AS (
+         INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id,
+           actor_name, actor_role, opinion, signature, corrections, at, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         RETURNING application_id, seq, hash)
+       UPDATE applications SET history_length = entry.seq, history_head = entry.hash
+         FROM entry WHERE applications.id = entry.application_id`,
       [
         chained.applicationId,
         chained.seq,
@@ -83,4 +91,16 @@ export class HistoryStore {
     );
     return rows.map(fromRow);
   }
+}
+
+/** The head of an application's chain as recorded on its row. */
+export async function recordedHead(
+  db: Pick<EntityManager, 'query'>,
+  applicationId: string,
+): Promise<ChainHead> {
+  const [row]: { history_length: number; history_head: string | null }[] = await db.query(
+    `SELECT history_length, history_head FROM applications WHERE id = $1`,
+    [applicationId],
+  );
+  return { length: row?.history_length ?? 0, hash: row?.history_head ?? null };
 }

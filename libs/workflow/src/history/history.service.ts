@@ -4,8 +4,8 @@ import { DataSource, Repository } from 'typeorm';
 import { AuthUser } from '@app/access';
 import { Application, requireReadable } from '@app/applications';
 import { formatShanghaiInstant } from '@app/calendar';
-import { verifyChain } from '@app/domain';
-import { HistoryStore } from './history-store';
+import { verifyChainAgainstHead } from '@app/domain';
+import { HistoryStore, recordedHead } from './history-store';
 
 /** GET …/history and …/history/verify: for whoever may read the application. */
 @Injectable()
@@ -35,7 +35,13 @@ export class HistoryService {
 
   async verify(user: AuthUser, applicationId: string) {
     requireReadable(user, await this.applications.findOneBy({ id: applicationId }));
-    const result = verifyChain(await this.store.list(this.db, applicationId));
+    // One snapshot for both reads: an entry appended between them is no mismatch.
+    const result = await this.db.transaction('REPEATABLE READ', async (tx) =>
+      verifyChainAgainstHead(
+        await this.store.list(tx, applicationId),
+        await recordedHead(tx, applicationId),
+      ),
+    );
     return result.valid
       ? { valid: true, length: result.length }
       : {
