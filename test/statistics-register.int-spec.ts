@@ -591,6 +591,37 @@ describe('GET /api/statistics/register.csv and register.xlsx', () => {
       expect(await copying()).toBe(0);
     });
 
+    it('stops the workbook when the receiver goes away, and releases its batches', async () => {
+      const [{ path }]: { path: string }[] = await t.db.query(
+        `SELECT path FROM regions WHERE id = $1`,
+        [region.county],
+      );
+      let finished = false;
+      async function* watched() {
+        try {
+          yield* registerBatches(t.db, { campaignId, regionPath: path });
+        } finally {
+          finished = true;
+        }
+      }
+      let bytes = 0;
+      const leaving = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length;
+          if (bytes > 64 * 1024) leaving.destroy();
+          done();
+        },
+      });
+      await expect(writeRegisterXlsx(watched(), leaving)).rejects.toBeInstanceOf(
+        ExportAbortedError,
+      );
+      expect(finished).toBe(true);
+      const answers = await Promise.all(
+        Array.from({ length: 25 }, () => t.db.query(`SELECT 1 AS one`)),
+      );
+      expect(answers).toHaveLength(25);
+    });
+
     it("comes whole and in order as a workbook, and a town's share alone for its reviewer", async () => {
       const res = await binary(get('register.xlsx', world.admin, { campaignId }));
       expect(res.status).toBe(200);
