@@ -14,6 +14,7 @@ import { MaterialsController } from './applications/materials.controller';
 import { AlertsController } from './workflow/alerts.controller';
 import { PublicNoticesController } from './workflow/public-notices.controller';
 import { ReviewController } from './workflow/review.controller';
+import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { UsersController } from './auth/users.controller';
 import { CalendarController } from './calendar/calendar.controller';
@@ -42,6 +43,7 @@ export class ApiModule {
       AlertsController,
       StatisticsController,
       RegisterExportsController,
+      AuditController,
     ];
     if (config.clock === 'manual') controllers.push(ClockController);
     return {

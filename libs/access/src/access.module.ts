@@ -5,6 +5,7 @@ import { RegionsModule } from '@app/regions';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
@@ -13,7 +14,15 @@ import { UsersService } from './users.service';
 /** Accounts, tokens and the guard. The API app installs AuthGuard globally. */
 @Module({
   imports: [TypeOrmModule.forFeature([User]), JwtModule.register({}), RegionsModule],
-  providers: [PasswordHasher, TokenService, UsersService, AuthService, AuthGuard, AdminBootstrap],
+  providers: [
+    PasswordHasher,
+    TokenService,
+    UsersService,
+    LoginThrottle,
+    AuthService,
+    AuthGuard,
+    AdminBootstrap,
+  ],
   exports: [UsersService, AuthService, AuthGuard, TokenService],
 })
 export class AccessModule {}

@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog, AuditRequest } from '@app/audit';
 import { shanghaiDateOf } from '@app/calendar';
 import { Clock } from '@app/clock';
 import { validateResidentId } from '@app/domain';
 import { AppError } from '@app/http';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { RegisterDto, UserView } from './user.dto';
 import { TokenService } from './token.service';
+import { User } from './user.entity';
 import { toUserView, UsersService } from './users.service';
+
+/** Where a login came from: the client address for the limits, and both for the audit trail. */
+export interface LoginOrigin {
+  address: string | undefined;
+  request: AuditRequest;
+}
 
 export interface LoginResult {
   accessToken: string;
@@ -20,6 +29,8 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditLog,
   ) {}
 
   /** An applicant account; the resident ID number must be valid (GB 11643), or 400 with every issue. */
@@ -44,16 +55,46 @@ export class AuthService {
     return toUserView(user);
   }
 
-  /** One answer for an unknown user, a wrong password and a disabled account. */
-  async login(username: string, password: string): Promise<LoginResult> {
+  /**
+   * One answer for an unknown user, a wrong password and a disabled account.
+   * Each login leaves one audit record: `auth.login.succeeded` (written before
+   * the token is issued: no record, no token) or `auth.login.failed`; a login
+   * refused by the rate limit is recorded as a denial (429) by the filter.
+   */
+  async login(username: string, password: string, origin: LoginOrigin): Promise<LoginResult> {
+    const attempt = await this.throttle.admit(username, origin.address);
     const user = await this.users.findForLogin(username);
     const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
     if (!user || !ok || user.disabled) {
-      throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password');
+      await this.recordFailure(user, ok, origin);
+      throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password').markAudited();
     }
+    await this.throttle.succeeded(attempt);
+    await this.audit.record({
+      action: 'auth.login.succeeded',
+      outcome: 'succeeded',
+      actor: { id: user.id, role: user.role },
+      target: { type: 'user', id: user.id },
+      request: origin.request,
+    });
     return {
       accessToken: await this.tokens.sign(user.id),
       user: { id: user.id, username: user.username, role: user.role, regionId: user.regionId },
     };
+  }
+
+  /**
+   * The username typed is not kept: it is often a password typed in the wrong
+   * field, or someone else's name. An existing account is named by its id.
+   */
+  private recordFailure(user: User | null, passwordOk: boolean, origin: LoginOrigin) {
+    const reason = !user ? 'unknown_account' : !passwordOk ? 'wrong_password' : 'account_disabled';
+    return this.audit.record({
+      action: 'auth.login.failed',
+      outcome: 'failed',
+      target: user ? { type: 'user', id: user.id } : null,
+      request: origin.request,
+      detail: { reason },
+    });
   }
 }

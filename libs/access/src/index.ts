@@ -8,5 +8,7 @@ export * from './jurisdiction';
 export * from './token.service';
 export * from './users.service';
 export * from './auth.service';
+export * from './login-throttle';
+export * from './password-hasher';
 export * from './auth.guard';
 export * from './access.module';

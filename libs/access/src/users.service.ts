@@ -101,21 +101,21 @@ export class UsersService {
     return toUserView(await this.users.save(user));
   }
 
-  /** Creates the bootstrap administrator once; an existing user of that name is left alone. */
-  async ensureAdmin(username: string, password: string): Promise<boolean> {
-    if (await this.users.exist({ where: { username } })) return false;
+  /** Creates the bootstrap administrator once (its id); an existing user of that name is left alone (null). */
+  async ensureAdmin(username: string, password: string): Promise<string | null> {
+    if (await this.users.exist({ where: { username } })) return null;
     try {
-      await this.insert({
+      const admin = await this.insert({
         username,
         passwordHash: await this.hasher.hash(password),
         name: username,
         role: 'admin',
         regionId: null,
       });
-      return true;
+      return admin.id;
     } catch (e) {
       // Another process starting at the same moment created it first.
-      if (e instanceof AppError && e.code === 'USERNAME_TAKEN') return false;
+      if (e instanceof AppError && e.code === 'USERNAME_TAKEN') return null;
       throw e;
     }
   }

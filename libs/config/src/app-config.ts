@@ -14,6 +14,16 @@ import {
 export const CLOCK_MODES = ['system', 'manual'] as const;
 export type ClockMode = (typeof CLOCK_MODES)[number];
 
+export const EVICTION_POLICY_MODES = ['refuse', 'warn'] as const;
+export type EvictionPolicyMode = (typeof EVICTION_POLICY_MODES)[number];
+
+/** Rate limits: a sliding window per key, counted in Redis so that every process shares it. */
+export const DEFAULT_LOGIN_LIMIT_PER_USERNAME = 5;
+export const DEFAULT_LOGIN_LIMIT_PER_IP = 30;
+export const DEFAULT_LOGIN_WINDOW_SECONDS = 15 * 60;
+export const DEFAULT_OBJECTION_LIMIT = 10;
+export const DEFAULT_OBJECTION_WINDOW_SECONDS = 3600;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -44,11 +54,33 @@ export class AppConfig {
   })
   redisPrefix = 'hs';
 
+  /**
+   * What to do when Redis may evict keys (maxmemory-policy other than noeviction):
+   * `refuse` to start (queued transitions and timers would vanish silently), or only `warn`.
+   */
+  @IsIn(EVICTION_POLICY_MODES)
+  redisEvictionPolicy: EvictionPolicyMode = 'refuse';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)
   port = 3000;
+
+  /**
+   * Express' `trust proxy`: which proxies' X-Forwarded-For to believe for the client
+   * address (rate limits, audit). `false` (the socket's address), a hop count, or a
+   * comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal.
+   * `true` is refused: any client could then choose its own address.
+   */
+  @Matches(
+    /^(false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*)$/,
+    {
+      message:
+        'TRUST_PROXY must be false, a hop count, or a list of addresses, subnets or loopback/linklocal/uniquelocal',
+    },
+  )
+  trustProxy = 'false';
 
   @IsIn(CLOCK_MODES)
   clock: ClockMode = 'system';
@@ -93,6 +125,39 @@ export class AppConfig {
   @IsIn(LOG_LEVELS)
   logLevel: LogLevel = 'info';
 
+  /** Failed logins per username in the window; the next attempt is a 429 before any password is checked. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  loginRateLimitPerUsername = DEFAULT_LOGIN_LIMIT_PER_USERNAME;
+
+  /** Failed logins per client address (IPv6: per /64) in the window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  loginRateLimitPerIp = DEFAULT_LOGIN_LIMIT_PER_IP;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  loginRateWindowSeconds = DEFAULT_LOGIN_WINDOW_SECONDS;
+
+  /** Objections one client may file in the window: enough for a neighbour, too few for a flood. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  objectionRateLimit = DEFAULT_OBJECTION_LIMIT;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  objectionRateWindowSeconds = DEFAULT_OBJECTION_WINDOW_SECONDS;
+
   /** Civil Code art. 201: the day a notice is posted does not count. */
   @Transform(toBool)
   @IsIn([true, false], { message: 'NOTICE_FIRST_DAY_EXCLUDED must be true or false' })
@@ -110,6 +175,8 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   databaseUrl: 'DATABASE_URL',
   redisUrl: 'REDIS_URL',
   redisPrefix: 'REDIS_PREFIX',
+  redisEvictionPolicy: 'REDIS_EVICTION_POLICY',
+  trustProxy: 'TRUST_PROXY',
   port: 'PORT',
   clock: 'CLOCK',
   adminUsername: 'ADMIN_USERNAME',
@@ -119,6 +186,18 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   jwtSecret: 'JWT_SECRET',
   jwtTtlSeconds: 'JWT_TTL_SECONDS',
   logLevel: 'LOG_LEVEL',
+  loginRateLimitPerUsername: 'LOGIN_RATE_LIMIT_PER_USERNAME',
+  loginRateLimitPerIp: 'LOGIN_RATE_LIMIT_PER_IP',
+  loginRateWindowSeconds: 'LOGIN_RATE_WINDOW_SECONDS',
+  objectionRateLimit: 'OBJECTION_RATE_LIMIT',
+  objectionRateWindowSeconds: 'OBJECTION_RATE_WINDOW_SECONDS',
   noticeFirstDayExcluded: 'NOTICE_FIRST_DAY_EXCLUDED',
   noticeExtendToWorkday: 'NOTICE_EXTEND_TO_WORKDAY',
 };
+
+/** TRUST_PROXY as Express' `trust proxy` setting takes it. */
+export function trustProxySetting(config: Pick<AppConfig, 'trustProxy'>): false | number | string {
+  if (config.trustProxy === 'false') return false;
+  if (/^\d+$/.test(config.trustProxy)) return Number(config.trustProxy);
+  return config.trustProxy;
+}

@@ -1,3 +1,4 @@
+import { trustProxySetting } from './app-config';
 import { ConfigError, loadConfig } from './load-config';
 
 describe('loadConfig', () => {
@@ -33,6 +34,46 @@ describe('loadConfig', () => {
   it('requires a long JWT_SECRET in production and never prints it', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
     expect(() => loadConfig({ JWT_SECRET: 'short-secret' })).toThrow(/JWT_SECRET=\*\*\*/);
+  });
+
+  it('gives the rate limits, the eviction policy rule and TRUST_PROXY their documented defaults', () => {
+    const config = loadConfig({});
+    expect({
+      perUsername: config.loginRateLimitPerUsername,
+      perIp: config.loginRateLimitPerIp,
+      loginWindow: config.loginRateWindowSeconds,
+      objections: config.objectionRateLimit,
+      objectionWindow: config.objectionRateWindowSeconds,
+      eviction: config.redisEvictionPolicy,
+      trustProxy: trustProxySetting(config),
+    }).toEqual({
+      perUsername: 5,
+      perIp: 30,
+      loginWindow: 900,
+      objections: 10,
+      objectionWindow: 3600,
+      eviction: 'refuse',
+      trustProxy: false,
+    });
+  });
+
+  it.each([
+    ['1', 1],
+    ['loopback', 'loopback'],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8, 127.0.0.1'],
+  ])('reads TRUST_PROXY=%p as %p', (value, expected) => {
+    expect(trustProxySetting(loadConfig({ TRUST_PROXY: value }))).toEqual(expected);
+  });
+
+  it.each([
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', 'everyone'],
+    ['REDIS_EVICTION_POLICY', 'ignore'],
+    ['LOGIN_RATE_LIMIT_PER_USERNAME', '0'],
+    ['LOGIN_RATE_WINDOW_SECONDS', 'soon'],
+    ['OBJECTION_RATE_LIMIT', '-3'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
   it('requires ADMIN_PASSWORD with ADMIN_USERNAME', () => {

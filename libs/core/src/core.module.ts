@@ -1,11 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { AppConfig, ConfigModule } from '@app/config';
 import { ClockModule } from '@app/clock';
 import { DatabaseModule } from '@app/database';
 import { LoggingModule } from '@app/logging';
 import { RedisModule } from '@app/redis';
 
-/** What every process stands on: configuration, logs, PostgreSQL, Redis and the clock. */
+/**
+ * What every process stands on: configuration, logs, PostgreSQL, Redis (whose
+ * eviction policy is checked at start-up), the clock and the audit trail.
+ */
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -17,6 +21,7 @@ export class CoreModule {
         DatabaseModule,
         RedisModule,
         ClockModule,
+        AuditModule,
       ],
     };
   }

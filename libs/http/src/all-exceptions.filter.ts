@@ -6,20 +6,26 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { AppError } from './app-error';
+import { DENIAL_STATUSES, DenialListener } from './denial-listener';
 import { ErrorBody, errorBody } from './error-body';
 
 /**
  * Renders every error in the contract's shape. Unknown errors become a bare
- * 500: no stack, SQL or driver message ever reaches the client.
+ * 500: no stack, SQL or driver message ever reaches the client. A denial
+ * (401, 403, 429) is told to the listener (the audit trail) before it is
+ * answered, so that a client that has its answer finds the record written.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly denials?: DenialListener) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception);
     // A stream that failed halfway (an export): the status is gone, so cut the
@@ -28,7 +34,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
-    response.status(body.statusCode).json(body);
+    const answer = (): void => {
+      if (exception instanceof AppError) {
+        for (const [name, value] of Object.entries(exception.headers)) {
+          response.setHeader(name, value);
+        }
+      }
+      response.status(body.statusCode).json(body);
+    };
+    const audited = exception instanceof AppError && exception.audited;
+    if (!this.denials || audited || !DENIAL_STATUSES.includes(body.statusCode)) return answer();
+    // The denial is answered even when it could not be recorded.
+    this.denials.denied(http.getRequest<Request>(), body).then(answer, (error: unknown) => {
+      this.logger.error(`denial not recorded: ${(error as Error).message}`);
+      answer();
+    });
   }
 
   private toBody(exception: unknown): ErrorBody {

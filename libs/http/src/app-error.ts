@@ -12,6 +12,14 @@ export interface ErrorDetail {
  * Domain and application code throw these; the exception filter renders them.
  */
 export class AppError extends Error {
+  /** Response headers that go with the error (Retry-After on a 429). */
+  readonly headers: Record<string, string> = {};
+  /**
+   * The audit trail already holds this refusal under a more precise action (a
+   * failed login): the exception filter does not record it again as a denial.
+   */
+  audited = false;
+
   constructor(
     readonly status: HttpStatus,
     readonly code: string,
@@ -37,6 +45,16 @@ export class AppError extends Error {
   }
   static conflict(code: string, message: string): AppError {
     return new AppError(HttpStatus.CONFLICT, code, message);
+  }
+  /** 429 with the seconds to wait in Retry-After (RFC 9110 §10.2.3). */
+  static rateLimited(message: string, retryAfterSeconds: number): AppError {
+    const error = new AppError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', message);
+    error.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    return error;
+  }
+  markAudited(): this {
+    this.audited = true;
+    return this;
   }
   static unprocessable(code: string, message: string, details: ErrorDetail[] = []): AppError {
     return new AppError(HttpStatus.UNPROCESSABLE_ENTITY, code, message, details);

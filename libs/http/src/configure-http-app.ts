@@ -1,9 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
+import { AppConfig, trustProxySetting } from '@app/config';
 import { errorBody } from './error-body';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { DenialListener } from './denial-listener';
+import { requestId } from './request-id';
 import { createValidationPipe } from './validation.pipe';
 
 /** Upper bound of a JSON body; uploads go through multipart with their own limit. */
@@ -14,11 +18,15 @@ export const JSON_BODY_LIMIT = '256kb';
  * tests exercise exactly what clients meet.
  */
 export function configureHttpApp(app: INestApplication): void {
+  const trustProxy = trustProxySetting(app.get(AppConfig));
+  // The client's address (rate limits, audit) is X-Forwarded-For only from the proxies named here.
+  (app as NestExpressApplication).set('trust proxy', trustProxy);
   app.setGlobalPrefix('api');
+  app.use(requestId({ trustIncoming: trustProxy !== false }));
   app.use(helmet());
   app.use(jsonBody());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(optional(app, DenialListener)));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
@@ -30,6 +38,18 @@ export function configureHttpApp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document);
+}
+
+/** A provider the app may or may not have (the audit trail's denial listener). */
+function optional<T>(
+  app: INestApplication,
+  token: abstract new (...args: never[]) => T,
+): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /**

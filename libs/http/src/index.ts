@@ -6,3 +6,6 @@ export * from './configure-http-app';
 export * from './two-decimals';
 export * from './uuid-param.pipe';
 export * from './plain-text';
+export * from './client-address';
+export * from './denial-listener';
+export * from './request-id';

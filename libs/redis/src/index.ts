@@ -1,1 +1,3 @@
 export * from './redis.module';
+export * from './rate-limiter';
+export * from './eviction-policy';

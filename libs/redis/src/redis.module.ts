@@ -1,28 +1,11 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
+import { EvictionPolicyCheck } from './eviction-policy';
+import { RateLimiter } from './rate-limiter';
+import { createRedis, REDIS } from './redis-connection';
 
-/** The shared command connection (health, rate limits, small keys). */
-export const REDIS = Symbol('REDIS');
-
-/**
- * Command connections answer "unavailable" at once while Redis is down instead of
- * queueing; a subscriber needs the offline queue to subscribe before it connects.
- */
-export function createRedis(
-  config: AppConfig,
-  name: string,
-  { queueWhileOffline = false } = {},
-): Redis {
-  return new Redis(config.redisUrl, {
-    connectionName: `${config.redisPrefix}:${name}`,
-    maxRetriesPerRequest: queueWhileOffline ? null : 1,
-    enableOfflineQueue: queueWhileOffline,
-    // A subscriber may not send INFO once it has subscribed, which is what the ready check does.
-    enableReadyCheck: !queueWhileOffline,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-}
+export { createRedis, REDIS } from './redis-connection';
 
 /** Builds a key inside this deployment's key space, so tests and the demo never collide. */
 @Injectable()
@@ -49,7 +32,9 @@ class RedisCloser implements OnApplicationShutdown {
     { provide: REDIS, inject: [AppConfig], useFactory: (c: AppConfig) => createRedis(c, 'main') },
     RedisKeys,
     RedisCloser,
+    RateLimiter,
+    EvictionPolicyCheck,
   ],
-  exports: [REDIS, RedisKeys],
+  exports: [REDIS, RedisKeys, RateLimiter],
 })
 export class RedisModule {}

@@ -1,6 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { AuthService, LoginResult, Public, LoginDto, RegisterDto, UserView } from '@app/access';
+import { requestContextOf } from '@app/audit';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -16,7 +18,14 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  login(@Body() dto: LoginDto): Promise<LoginResult> {
-    return this.auth.login(dto.username, dto.password);
+  @ApiTooManyRequestsResponse({
+    description:
+      'RATE_LIMITED: too many failed logins for this username or client; see Retry-After',
+  })
+  login(@Body() dto: LoginDto, @Req() req: Request): Promise<LoginResult> {
+    return this.auth.login(dto.username, dto.password, {
+      address: req.ip,
+      request: requestContextOf(req),
+    });
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nes
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '@app/access';
 import { DayDescription, InvalidDateError, IsoDate, parseIsoDate } from '@app/calendar';
+import { AuditedChange } from '@app/audit';
 import { AppError } from '@app/http';
 import { WorkingDaysService } from '@app/working-days';
 import { OverrideDto, WorkdaysQueryDto } from './calendar.dto';
@@ -19,6 +20,12 @@ export class CalendarController {
 
   @Put('overrides/:date')
   @Roles('admin')
+  @AuditedChange<DayDescription>({
+    action: 'admin.working_days.changed',
+    target: ({ params }) => ({ type: 'calendar_day', id: params.date }),
+    // The note is free text: left out.
+    detail: ({ result }) => ({ change: 'override_set', workday: result.workday }),
+  })
   setOverride(
     @Param('date') day: string,
     @Body() dto: OverrideDto,
@@ -30,6 +37,11 @@ export class CalendarController {
   @Delete('overrides/:date')
   @Roles('admin')
   @HttpCode(204)
+  @AuditedChange<void>({
+    action: 'admin.working_days.changed',
+    target: ({ params }) => ({ type: 'calendar_day', id: params.date }),
+    detail: () => ({ change: 'override_removed' }),
+  })
   removeOverride(@Param('date') day: string): Promise<void> {
     return this.workingDays.removeOverride(date(day, 'date'));
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuditedChange } from '@app/audit';
 import { ParseUuid } from '@app/http';
 import { AuthUser, CurrentUser, Roles } from '@app/access';
 import { CampaignsService, CampaignView, CreateCampaignDto } from '@app/campaigns';
@@ -12,6 +13,15 @@ export class CampaignsController {
 
   @Post()
   @Roles('admin')
+  @AuditedChange<CampaignView>({
+    action: 'admin.campaign.created',
+    target: ({ result }) => ({ type: 'campaign', id: result.id }),
+    detail: ({ result }) => ({
+      countyId: result.countyId,
+      opensOn: result.opensOn,
+      closesOn: result.closesOn,
+    }),
+  })
   create(@Body() dto: CreateCampaignDto, @CurrentUser() user: AuthUser): Promise<CampaignView> {
     return this.campaigns.create(dto, user.id);
   }

@@ -4,6 +4,7 @@ import { IsISO8601 } from 'class-validator';
 import { Roles } from '@app/access';
 import { formatShanghaiInstant } from '@app/calendar';
 import { Clock, ClockBackwardsError, ManualClock } from '@app/clock';
+import { AuditedChange } from '@app/audit';
 import { AppError } from '@app/http';
 
 export class SetClockDto {
@@ -30,6 +31,11 @@ export class ClockController {
 
   @Post()
   @HttpCode(200)
+  @AuditedChange<{ now: string }>({
+    action: 'admin.clock.advanced',
+    target: () => ({ type: 'clock', id: 'manual' }),
+    detail: ({ result }) => ({ now: result.now }),
+  })
   async set(@Body() dto: SetClockDto): Promise<{ now: string }> {
     if (!(this.clock instanceof ManualClock)) throw AppError.notFound('Route');
     const instant = new Date(dto.now);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { assertInJurisdiction, AuthUser, CurrentUser, Roles } from '@app/access';
+import { AuditedChange } from '@app/audit';
 import { AppError, ParseUuid } from '@app/http';
 import { CreateRegionDto, RegionNode, RegionsService } from '@app/regions';
 
@@ -32,6 +33,11 @@ export class RegionsController {
 
   @Post()
   @Roles('admin')
+  @AuditedChange<RegionNode>({
+    action: 'admin.region.created',
+    target: ({ result }) => ({ type: 'region', id: result.id }),
+    detail: ({ result }) => ({ code: result.code, level: result.level }),
+  })
   async create(@Body() dto: CreateRegionDto): Promise<RegionNode> {
     const r = await this.regions.create(dto);
     return { id: r.id, code: r.code, name: r.name, level: r.level, children: [] };

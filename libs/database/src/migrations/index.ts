@@ -1,6 +1,7 @@
 import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Applications1764400001000 } from './1764400001000-Applications';
 import { Workflow1764400002000 } from './1764400002000-Workflow';
+import { Audit1764400003000 } from './1764400003000-Audit';
 import { RegisterExports1764400004000 } from './1764400004000-RegisterExports';
 import { HistoryHead1764400005000 } from './1764400005000-HistoryHead';
 
@@ -9,6 +10,7 @@ export const MIGRATIONS = [
   Foundation1764400000000,
   Applications1764400001000,
   Workflow1764400002000,
+  Audit1764400003000,
   RegisterExports1764400004000,
   HistoryHead1764400005000,
 ];

@@ -8,6 +8,7 @@ import {
   HouseholdAssessor,
 } from '@app/applications';
 import { AuthUser } from '@app/access';
+import { AuditLog } from '@app/audit';
 import { compareDates, shanghaiDateOf } from '@app/calendar';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
@@ -57,6 +58,7 @@ export class TransitionEngine {
     private readonly history: HistoryStore,
     private readonly scheduler: TimerScheduler,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   async apply(req: TransitionRequest): Promise<JobOutcome> {
@@ -87,6 +89,10 @@ export class TransitionEngine {
   private async applyLocked(tx: EntityManager, req: TransitionRequest) {
     await tx.query('SAVEPOINT transition');
     const app = await lockApplication(tx, req.applicationId);
+    // The same job delivered twice at once: the second waited on the lock while
+    // the first committed, and must answer the first's outcome, not apply again.
+    const recorded = await readOutcome(tx, req.jobId);
+    if (recorded) return { outcome: recorded, timers: [] };
     if (!app || (req.actor && !canRead(authUser(req), app))) {
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
@@ -137,6 +143,7 @@ export class TransitionEngine {
       at: at.toISOString(),
     });
     await this.writeOutbox(tx, entry, app.version + 1);
+    await this.recordAudit(tx, req, entry, app.version + 1);
     return this.finish(
       tx,
       req,
@@ -312,6 +319,39 @@ export class TransitionEngine {
         }),
         entry.at,
       ],
+    );
+  }
+
+  /**
+   * The audit record of the state change, in the transition's transaction and
+   * under the job's id: committed with it or not at all, and a redelivered job
+   * (which finds its outcome and changes nothing) adds none. Codes, statuses and
+   * ids only: the opinion and the corrections (incomes, ID numbers) stay in the history.
+   */
+  private recordAudit(
+    tx: EntityManager,
+    req: TransitionRequest,
+    entry: ChainedHistoryEntry,
+    version: number,
+  ): Promise<void> {
+    return this.audit.record(
+      {
+        action: 'application.transition',
+        outcome: 'succeeded',
+        actor: req.actor ? { id: req.actor.userId, role: req.actor.role } : null,
+        target: { type: 'application', id: entry.applicationId },
+        jobId: req.jobId,
+        detail: {
+          command: entry.type,
+          from: entry.from,
+          to: entry.to,
+          version,
+          historySeq: entry.seq,
+          effectiveAt: entry.at,
+          trigger: req.timerId ? 'timer' : 'command',
+        },
+      },
+      tx,
     );
   }
 

@@ -1,22 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import Redis from 'ioredis';
 import { Clock } from '@app/clock';
-import { AppError } from '@app/http';
-import { REDIS, RedisKeys } from '@app/redis';
+import { AppConfig } from '@app/config';
+import { AppError, clientKey } from '@app/http';
+import { RateLimiter, RedisKeys } from '@app/redis';
 import { ObjectionDto } from './notice.dto';
-
-/** Objections one client may file per window: enough for a neighbour, too few for a flood. */
-export const OBJECTION_LIMIT = 10;
-export const OBJECTION_WINDOW_SECONDS = 3600;
 
 @Injectable()
 export class ObjectionsService {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly limiter: RateLimiter,
     private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -64,16 +61,22 @@ export class ObjectionsService {
     });
   }
 
-  /** Counted in Redis, so the limit holds across every API process. */
+  /**
+   * Counted in Redis, so the limit holds across every API process; by client
+   * address (OBJECTION_RATE_LIMIT per OBJECTION_RATE_WINDOW_SECONDS).
+   */
   private async rateLimit(client: string): Promise<void> {
-    const key = this.keys.key('rate', 'objection', client);
-    const count = await this.redis.incr(key);
-    if (count === 1) await this.redis.expire(key, OBJECTION_WINDOW_SECONDS);
-    if (count > OBJECTION_LIMIT) {
-      throw new AppError(
-        429,
-        'RATE_LIMITED',
+    const decision = await this.limiter.consume([
+      {
+        key: this.keys.key('rate', 'objection', clientKey(client)),
+        limit: this.config.objectionRateLimit,
+        windowSeconds: this.config.objectionRateWindowSeconds,
+      },
+    ]);
+    if (!decision.allowed) {
+      throw AppError.rateLimited(
         'Too many objections from this client; try again later',
+        decision.retryAfterSeconds,
       );
     }
   }

@@ -1,0 +1,18 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/access';
+import { AuditPage, AuditQueryDto, AuditReader } from '@app/audit';
+
+/** The audit trail, newest first: logins, denials, state changes and admin changes. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('admin/audit')
+export class AuditController {
+  constructor(private readonly reader: AuditReader) {}
+
+  @Get()
+  list(@Query() query: AuditQueryDto): Promise<AuditPage> {
+    return this.reader.list(query);
+  }
+}
