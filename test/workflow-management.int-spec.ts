@@ -267,10 +267,25 @@ describe('deadlines, withdrawal, dynamic management and the history chain', () =
       expect(history[2].prevHash).toBe(history[1].hash);
     });
 
+    /**
+     * Tampering as only the database's owner could: the history is append-only
+     * (a trigger refuses UPDATE and DELETE), so the trigger is lifted around it.
+     */
+    async function asDatabaseOwner(sql: string, params: unknown[]): Promise<void> {
+      await expect(t.db.query(sql, params)).rejects.toThrow(/append-only/);
+      const trigger = 'application_history_append_only';
+      await t.db.query(`ALTER TABLE application_history DISABLE TRIGGER ${trigger}`);
+      try {
+        await t.db.query(sql, params);
+      } finally {
+        await t.db.query(`ALTER TABLE application_history ENABLE TRIGGER ${trigger}`);
+      }
+    }
+
     it('reports an edited opinion as the first broken entry', async () => {
       const { id, token } = await threeEntries();
 
-      await t.db.query(
+      await asDatabaseOwner(
         `UPDATE application_history SET opinion = 'x' WHERE application_id = $1 AND seq = 2`,
         [id],
       );
@@ -286,9 +301,10 @@ describe('deadlines, withdrawal, dynamic management and the history chain', () =
     it('reports a deleted entry where it is missing', async () => {
       const { id, token } = await threeEntries();
 
-      await t.db.query(`DELETE FROM application_history WHERE application_id = $1 AND seq = 2`, [
-        id,
-      ]);
+      await asDatabaseOwner(
+        `DELETE FROM application_history WHERE application_id = $1 AND seq = 2`,
+        [id],
+      );
 
       expect(await verify(id, token)).toEqual({
         valid: false,

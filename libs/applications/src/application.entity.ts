@@ -98,6 +98,17 @@ export class Application {
   @Column({ type: 'jsonb', nullable: true })
   approvalSnapshot!: Record<string, unknown> | null;
 
+  /**
+   * The history chain's length and last hash, written only by the statement
+   * that appends an entry (never through this entity): the next entry links to
+   * them, and verification checks the chain ends there.
+   */
+  @Column({ type: 'int', default: 0, insert: false, update: false })
+  historyLength!: number;
+
+  @Column({ type: 'char', length: 64, nullable: true, insert: false, update: false })
+  historyHead!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
@@ -92,20 +92,23 @@ export class ApplicationsService {
   }
 
   /** For the worker, which has checked access already when it applied the transition. */
-  async viewById(id: string): Promise<ApplicationView> {
-    const app = await this.applications.findOneBy({ id });
+  /** The view; inside a transaction (`manager`), as that transaction sees it. */
+  async viewById(id: string, manager?: EntityManager): Promise<ApplicationView> {
+    const applications = manager?.getRepository(Application) ?? this.applications;
+    const app = await applications.findOneBy({ id });
     if (!app) throw AppError.notFound('Application');
-    return this.viewOf(app);
+    return this.viewOf(app, manager);
   }
 
-  private async viewOf(app: Application): Promise<ApplicationView> {
+  private async viewOf(app: Application, manager?: EntityManager): Promise<ApplicationView> {
     const id = app.id;
-    const [campaign, materials] = await Promise.all([
+    const materials = manager?.getRepository(Material) ?? this.materials;
+    const [campaign, files] = await Promise.all([
       this.campaigns.require(app.campaignId),
-      this.materials.find({ where: { applicationId: id }, order: { createdAt: 'ASC' } }),
+      materials.find({ where: { applicationId: id }, order: { createdAt: 'ASC' } }),
     ]);
     const assessment = await this.assessor.assessOrRefuse(app, campaign);
-    return applicationView(app, assessment, materials, this.clock.now());
+    return applicationView(app, assessment, files, this.clock.now());
   }
 
   async list(user: AuthUser, query: ListApplicationsQueryDto) {

@@ -11,8 +11,13 @@ import { Campaign } from './campaign.entity';
 import { CampaignView, CreateCampaignDto } from './campaign.dto';
 import { checkParameters, withDefaults } from './campaign-parameters';
 
+/** Campaigns kept in memory: a county runs one a year; the bound only guards against a flood of ids. */
+const KNOWN_CAMPAIGNS_MAX = 1000;
+
 @Injectable()
 export class CampaignsService {
+  private readonly known = new Map<string, Campaign>();
+
   constructor(
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
     private readonly regions: RegionsService,
@@ -56,9 +61,20 @@ export class CampaignsService {
     return this.campaigns.findOneBy({ id });
   }
 
+  /**
+   * The campaign, from this process's memory after the first read: every
+   * transition and every application view needs it, and a campaign's
+   * parameters never change once it is created (there is no update route; the
+   * approval snapshot relies on that too). Adding one means invalidating this
+   * in every process.
+   */
   async require(id: string): Promise<Campaign> {
+    const cached = this.known.get(id);
+    if (cached) return cached;
     const campaign = await this.findById(id);
     if (!campaign) throw AppError.notFound('Campaign');
+    if (this.known.size >= KNOWN_CAMPAIGNS_MAX) this.known.clear();
+    this.known.set(id, campaign);
     return campaign;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import {
   CalendarDataMissingError,
   addDays,
@@ -31,8 +31,9 @@ export class WorkingDaysService {
     private readonly config: AppConfig,
   ) {}
 
-  async calendar(): Promise<WorkingCalendar> {
-    const rows = await this.overrides.find();
+  /** The calendar in force; inside a transaction (`manager`), read on its connection. */
+  async calendar(manager?: EntityManager): Promise<WorkingCalendar> {
+    const rows = await (manager?.getRepository(CalendarOverrideRow) ?? this.overrides).find();
     return new WorkingCalendar({
       overrides: new Map(rows.map((r) => [r.date, { workday: r.workday, note: r.note }])),
     });

@@ -98,6 +98,12 @@ export function chainEntry(
   return { ...entry, prevHash, hash: hashEntry(entry, prevHash) };
 }
 
+/** Link a new entry after the head hash of its chain (null: the chain is empty). */
+export function chainEntryAfter(entry: HistoryEntry, headHash: string | null): ChainedHistoryEntry {
+  const prevHash = headHash ?? GENESIS_HASH;
+  return { ...entry, prevHash, hash: hashEntry(entry, prevHash) };
+}
+
 /** Chain a whole history from scratch (seq must already be 1, 2, …). */
 export function chainEntries(entries: readonly HistoryEntry[]): ChainedHistoryEntry[] {
   const chained: ChainedHistoryEntry[] = [];

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
 import {
@@ -20,10 +20,13 @@ import {
 @Injectable()
 export class RegisterExportQueue implements OnApplicationShutdown {
   readonly queue: Queue<ExportJobs['register']>;
+  private readonly logger = new Logger('RegisterExportQueue');
 
   constructor(config: AppConfig) {
     const { connection, prefix } = queueConnection(config);
     this.queue = new Queue(QUEUES.exports, { connection, prefix });
+    // An 'error' with no listener ends the process; a lost connection is retried by ioredis.
+    this.queue.on('error', (e) => this.logger.warn(`exports queue: ${e.message}`));
   }
 
   async enqueue(exportId: string): Promise<void> {

@@ -58,6 +58,7 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
     this.worker.on('failed', (job: Job<ExportJobs['register']> | undefined, error: Error) =>
       this.logger.warn(`export ${job?.id} failed: ${error.message}`),
     );
+    this.worker.on('error', (error) => this.logger.warn(`exports worker: ${error.message}`));
     // In the background: with Redis away a worker must still start.
     const reconcile = () =>
       this.reconcile().catch((e: Error) =>

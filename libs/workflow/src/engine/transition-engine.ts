@@ -62,32 +62,28 @@ export class TransitionEngine {
   ) {}
 
   async apply(req: TransitionRequest): Promise<JobOutcome> {
-    const result = await this.db.transaction(async (tx) => {
-      const recorded = await readOutcome(tx, req.jobId);
-      if (recorded) return { outcome: recorded, timers: [] };
-      try {
-        return await this.applyLocked(tx, req);
-      } catch (e) {
-        if (!(e instanceof TransitionRefused)) throw e;
-        // Roll back what the effects did, keep the refusal as this job's answer.
-        await tx.query('ROLLBACK TO SAVEPOINT transition');
-        await recordOutcome(tx, req.jobId, req.applicationId, e.outcome);
-        return { outcome: e.outcome, timers: [] };
-      }
-    });
-    await this.scheduler.schedule(result.timers);
-    if (result.outcome.statusCode !== 200 || req.timerId) return result.outcome;
-    // The first answer, kept for replays: the application as this transition left it.
-    const body = await this.applications.viewById(req.applicationId);
-    await this.db.query(`UPDATE command_results SET body = $2 WHERE job_id = $1`, [
-      req.jobId,
-      JSON.stringify(body),
-    ]);
-    return { statusCode: 200, body };
+    let applied: { outcome: JobOutcome; timers: EffectContext['timers'] };
+    try {
+      applied = await this.db.transaction((tx) => this.applyLocked(tx, req));
+    } catch (e) {
+      if (!(e instanceof TransitionRefused)) throw e;
+      return this.recordRefusal(req, e.outcome);
+    }
+    await this.scheduler.schedule(applied.timers);
+    return applied.outcome;
+  }
+
+  /**
+   * A refusal rolls the whole transaction back (nothing an effect did stays)
+   * and is then recorded as this job's answer, unless a concurrent delivery of
+   * the same job recorded an outcome first: that one is the answer.
+   */
+  private async recordRefusal(req: TransitionRequest, outcome: JobOutcome): Promise<JobOutcome> {
+    await recordOutcome(this.db, req.jobId, req.applicationId, outcome);
+    return (await readOutcome(this.db, req.jobId)) ?? outcome;
   }
 
   private async applyLocked(tx: EntityManager, req: TransitionRequest) {
-    await tx.query('SAVEPOINT transition');
     const app = await lockApplication(tx, req.applicationId);
     // The same job delivered twice at once: the second waited on the lock while
     // the first committed, and must answer the first's outcome, not apply again.
@@ -121,7 +117,7 @@ export class TransitionEngine {
       tx,
       app,
       campaign,
-      calendar: await this.workingDays.calendar(),
+      calendar: await this.workingDays.calendar(tx),
       at,
       nextVersion: app.version + 1,
       changes,
@@ -129,30 +125,31 @@ export class TransitionEngine {
     };
     for (const effect of plan.effects) await this.effects.run(effect, ctx);
     await this.updateApplication(tx, app, plan, changes);
-    const entry = await this.history.append(tx, {
-      applicationId: app.id,
-      type: plan.historyType,
-      from: plan.from.status,
-      to: plan.to.status,
-      actorId: req.actor?.userId ?? null,
-      actorName: req.actor?.name ?? '系统',
-      actorRole: req.actor?.role ?? 'system',
-      opinion: req.opinion ?? null,
-      signature: req.signature ?? null,
-      corrections,
-      at: at.toISOString(),
-    });
+    const entry = await this.history.append(
+      tx,
+      {
+        applicationId: app.id,
+        type: plan.historyType,
+        from: plan.from.status,
+        to: plan.to.status,
+        actorId: req.actor?.userId ?? null,
+        actorName: req.actor?.name ?? '系统',
+        actorRole: req.actor?.role ?? 'system',
+        opinion: req.opinion ?? null,
+        signature: req.signature ?? null,
+        corrections,
+        at: at.toISOString(),
+      },
+      { length: app.historyLength, hash: app.historyHead },
+    );
     await this.writeOutbox(tx, entry, app.version + 1);
     await this.recordAudit(tx, req, entry, app.version + 1);
-    return this.finish(
-      tx,
-      req,
-      {
-        statusCode: 200,
-        body: { applicationId: app.id, status: plan.to.status, version: app.version + 1 },
-      },
-      ctx.timers,
-    );
+    // A command's caller gets the application as this transition left it, read in
+    // this transaction and recorded with it: a replay answers exactly this.
+    const body = req.timerId
+      ? { applicationId: app.id, status: plan.to.status, version: app.version + 1 }
+      : await this.applications.viewById(app.id, tx);
+    return this.finish(tx, req, { statusCode: 200, body }, ctx.timers);
   }
 
   private plan(

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ChainHead, chainEntry, ChainedHistoryEntry, HistoryEntry, JsonValue } from '@app/domain';
+import {
+  ChainHead,
+  chainEntryAfter,
+  ChainedHistoryEntry,
+  HistoryEntry,
+  JsonValue,
+} from '@app/domain';
 
 interface HistoryRow {
   application_id: string;
@@ -42,16 +48,16 @@ function fromRow(r: HistoryRow): ChainedHistoryEntry {
 @Injectable()
 export class HistoryStore {
   /**
-   * Appends under the application's row lock, so seq and prevHash cannot race,
-   * and records the new head on the application row (see verifyChainAgainstHead).
+   * Appends under the application's row lock, after `head` (the chain's head as
+   * the locked row records it), so seq and prevHash cannot race; the same
+   * statement records the new head on the row (see verifyChainAgainstHead).
    */
-  async append(tx: EntityManager, entry: Omit<HistoryEntry, 'seq'>): Promise<ChainedHistoryEntry> {
-    const [last]: HistoryRow[] = await tx.query(
-      `SELECT * FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`,
-      [entry.applicationId],
-    );
-    const previous = last ? fromRow(last) : null;
-    const chained = chainEntry({ ...entry, seq: (previous?.seq ?? 0) + 1 }, previous);
+  async append(
+    tx: EntityManager,
+    entry: Omit<HistoryEntry, 'seq'>,
+    head: ChainHead,
+  ): Promise<ChainedHistoryEntry> {
+    const chained = chainEntryAfter({ ...entry, seq: head.length + 1 }, head.hash);
     // The entry and the application's record of the chain's head, in one statement.
     await tx.query(
       `WITH entry AS (

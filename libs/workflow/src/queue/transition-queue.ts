@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -36,15 +36,32 @@ export interface QueuedJob<N extends TransitionJobName = TransitionJobName> {
 @Injectable()
 export class TransitionQueue implements OnApplicationShutdown {
   readonly queue: Queue;
-  private readonly events: QueueEvents;
+  private readonly logger = new Logger('TransitionQueue');
+  /**
+   * Made on the first `run`: it reads every event of the queue, and only a
+   * process that waits for outcomes (the API) needs it, not a worker.
+   */
+  private eventsReader?: QueueEvents;
 
   constructor(
-    config: AppConfig,
+    private readonly config: AppConfig,
     private readonly db: DataSource,
   ) {
     const { connection, prefix } = queueConnection(config);
     this.queue = new Queue(QUEUES.transitions, { connection, prefix });
-    this.events = new QueueEvents(QUEUES.transitions, { connection, prefix });
+    // An 'error' with no listener ends the process; a lost connection is retried by ioredis.
+    this.queue.on('error', (e) => this.logger.warn(`transition queue: ${e.message}`));
+  }
+
+  /** The reader of outcomes, ready before a job it waits for is added (so its completion is heard). */
+  private async events(): Promise<QueueEvents> {
+    if (!this.eventsReader) {
+      const { connection, prefix } = queueConnection(this.config);
+      this.eventsReader = new QueueEvents(QUEUES.transitions, { connection, prefix });
+      this.eventsReader.on('error', (e) => this.logger.warn(`transition events: ${e.message}`));
+    }
+    await this.eventsReader.waitUntilReady();
+    return this.eventsReader;
   }
 
   /**
@@ -72,6 +89,7 @@ export class TransitionQueue implements OnApplicationShutdown {
   ): Promise<JobOutcome> {
     const recorded = await this.recordedOutcome(jobId);
     if (recorded) return recorded;
+    const events = await this.events();
     const job = await this.queue.add(name, data, {
       jobId,
       attempts: TRANSITION_ATTEMPTS,
@@ -80,7 +98,7 @@ export class TransitionQueue implements OnApplicationShutdown {
       removeOnFail: KEEP_FAILED,
     });
     try {
-      return (await job.waitUntilFinished(this.events, TRANSITION_WAIT_MS)) as JobOutcome;
+      return (await job.waitUntilFinished(events, TRANSITION_WAIT_MS)) as JobOutcome;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/timed out/i.test(message)) {
@@ -147,6 +165,9 @@ export class TransitionQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([closeWithin(this.events), closeWithin(this.queue)]);
+    await Promise.all([
+      this.eventsReader ? closeWithin(this.eventsReader) : undefined,
+      closeWithin(this.queue),
+    ]);
   }
 }

@@ -180,6 +180,8 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     worker.on('failed', (job, error) =>
       this.logger.warn(`job ${job?.id} (${job?.name}) failed: ${error.message}`),
     );
+    // An 'error' with no listener ends the process; a lost connection is retried by ioredis.
+    worker.on('error', (error) => this.logger.warn(`transition worker: ${error.message}`));
     return worker;
   }
 
