@@ -1,15 +1,12 @@
 import type { Writable } from 'node:stream';
 import { escapeLiteral } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-import type { PoolClient, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { NO_HOUSING_TIER } from '@app/applications';
 import { LABELS } from './tier-labels';
 import { writeChunk } from './backpressure';
 import { BOM } from './csv';
-import { pathPrefixPattern } from './region-prefix';
 import { NOT_IN_A_TIER, REGISTER_HEADER } from './register-row';
-import type { RegisterFilter } from './register-source';
+import { approvedHouseholds, copyOut, RegisterFilter } from './register-source';
 
 /** Rows between two progress reports of a CSV export. */
 export const CSV_PROGRESS_EVERY = 5000;
@@ -22,37 +19,27 @@ const LF = 0x0a;
  */
 const perPerson = (total: string) => `(2 * ${total} + a.persons) / (2 * a.persons)`;
 const hundredths = (x: string) => `(${x} / 100)::text || '.' || lpad((${x} % 100)::text, 2, '0')`;
+const label = (text: string) => escapeLiteral(text);
 
 /**
  * One CSV line per approved household, formatted by PostgreSQL exactly as the
  * workbook and the tier labels format them (`tier-labels.ts`, `register-row.ts`;
  * the integration tests compare the lines with figures worked by hand):
  * coefficients as 0.3 or 0.35, areas as 5 or 5.5, a text cell a spreadsheet
- * would run as a formula kept as text. Ordered by archive number, then the
- * households without one by id, as the workbook is.
+ * would run as a formula kept as text.
  */
-function registerCopySql(filter: RegisterFilter): string {
-  const label = (text: string) => escapeLiteral(text);
-  return `COPY (
-    SELECT a.archive_no,
-           CASE WHEN left(r.name, 1) IN ('=', '+', '-', '@', chr(9), chr(13))
-                THEN '''' || r.name ELSE r.name END,
-           a.persons,
-           ${hundredths(perPerson('a.household_income_fen'))},
-           ${hundredths(perPerson('a.counted_area_centi'))},
-           CASE WHEN a.income_tier IS NULL THEN ${label(NOT_IN_A_TIER)}
-                WHEN a.income_tier % 10 = 0 THEN to_char(a.income_tier / 100.0, 'FM990.0') || '以下'
-                ELSE to_char(a.income_tier / 100.0, 'FM990.00') || '以下' END,
-           CASE WHEN a.area_tier IS NULL THEN ${label(NOT_IN_A_TIER)}
-                WHEN a.area_tier = ${NO_HOUSING_TIER} THEN ${label(LABELS.noHousing)}
-                ELSE trim_scale(a.area_tier / 100.0)::text || '平方米以下' END
-      FROM applications a JOIN regions r ON r.id = a.community_id
-     WHERE a.campaign_id = ${escapeLiteral(filter.campaignId)}
-       AND a.region_path LIKE ${escapeLiteral(pathPrefixPattern(filter.regionPath))}
-       AND a.status = 'approved'
-     ORDER BY a.archive_no NULLS LAST, a.id
-  ) TO STDOUT WITH (FORMAT csv)`;
-}
+const CSV_COLUMNS = `a.archive_no,
+  CASE WHEN left(r.name, 1) IN ('=', '+', '-', '@', chr(9), chr(13))
+       THEN '''' || r.name ELSE r.name END,
+  a.persons,
+  ${hundredths(perPerson('a.household_income_fen'))},
+  ${hundredths(perPerson('a.counted_area_centi'))},
+  CASE WHEN a.income_tier IS NULL THEN ${label(NOT_IN_A_TIER)}
+       WHEN a.income_tier % 10 = 0 THEN to_char(a.income_tier / 100.0, 'FM990.0') || '以下'
+       ELSE to_char(a.income_tier / 100.0, 'FM990.00') || '以下' END,
+  CASE WHEN a.area_tier IS NULL THEN ${label(NOT_IN_A_TIER)}
+       WHEN a.area_tier = ${NO_HOUSING_TIER} THEN ${label(LABELS.noHousing)}
+       ELSE trim_scale(a.area_tier / 100.0)::text || '平方米以下' END`;
 
 /**
  * Writes the register as CSV (UTF-8 with a BOM, CRLF lines) straight from one
@@ -60,8 +47,8 @@ function registerCopySql(filter: RegisterFilter): string {
  * chunk at a time, waiting whenever the receiver is full. Nothing per row is
  * built here, so memory stays flat however long the register, and one
  * statement sees one moment (a household approved meanwhile is in no line).
- * A receiver that goes away stops the COPY; its connection is discarded, not
- * returned to the pool mid-COPY. Returns the number of households written.
+ * A receiver that goes away stops the COPY (see copyOut). Returns the number
+ * of households written.
  */
 export async function streamRegisterCsv(
   db: DataSource,
@@ -70,28 +57,16 @@ export async function streamRegisterCsv(
   onProgress: (rowsWritten: number) => Promise<void> = () => Promise.resolve(),
 ): Promise<number> {
   await writeChunk(out, `${BOM}${REGISTER_HEADER.join(',')}\r\n`);
-  // A client of TypeORM's own pool, taken directly: only pg's client runs a COPY stream.
-  const client: PoolClient = await (db.driver as unknown as { master: Pool }).master.connect();
-  const copy = client.query(copyTo(registerCopySql(filter)));
-  let failure: unknown;
-  try {
-    let rows = 0;
-    let reported = 0;
-    for await (const chunk of copy as AsyncIterable<Buffer>) {
-      const lines = countLines(chunk);
-      await writeChunk(out, withCrlf(chunk, lines));
-      rows += lines;
-      if (rows - reported >= CSV_PROGRESS_EVERY) await onProgress((reported = rows));
-    }
-    return rows;
-  } catch (error) {
-    failure = error;
-    copy.destroy();
-    throw error;
-  } finally {
-    // A connection stopped mid-COPY is discarded, never handed to the next query.
-    client.release(failure instanceof Error ? failure : undefined);
+  const sql = `COPY (${approvedHouseholds(filter, CSV_COLUMNS)}) TO STDOUT WITH (FORMAT csv)`;
+  let rows = 0;
+  let reported = 0;
+  for await (const chunk of copyOut(db, sql)) {
+    const lines = countLines(chunk);
+    await writeChunk(out, withCrlf(chunk, lines));
+    rows += lines;
+    if (rows - reported >= CSV_PROGRESS_EVERY) await onProgress((reported = rows));
   }
+  return rows;
 }
 
 function countLines(chunk: Buffer): number {

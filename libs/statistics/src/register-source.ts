@@ -1,10 +1,10 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { escapeLiteral } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { DataSource } from 'typeorm';
 import { NO_HOUSING_TIER } from '@app/applications';
 import { pathPrefixPattern } from './region-prefix';
 import type { RegisterRecord } from './register-row';
-
-/** Rows fetched per query: large enough that round trips cost little, small enough to hold. */
-export const REGISTER_BATCH_SIZE = 5000;
 
 export interface RegisterFilter {
   campaignId: string;
@@ -12,96 +12,98 @@ export interface RegisterFilter {
   regionPath: string;
 }
 
-interface RegisterDbRow {
-  /** Selected only where it is the key (households without an archive number). */
-  id?: string;
-  archive_no: string | null;
-  community_id: string;
-  persons: number;
-  household_income_fen: string;
-  counted_area_centi: number;
-  income_tier: number | null;
-  area_tier: number | null;
-}
-
-// Only the columns the register shows (and the key): `household` (names, ID numbers) is never read.
-const COLUMNS = `archive_no, community_id, persons, household_income_fen, counted_area_centi,
-  income_tier, area_tier`;
 const APPROVED_IN = `campaign_id = $1 AND region_path LIKE $2 AND status = 'approved'`;
 
 /**
- * Keyset pagination: each batch starts after the last key of the one before,
- * on an index, so every batch costs the same however deep into the register it
- * is (an OFFSET would re-read every row before it). Households with an archive
- * number come first in its order; one approved without a number (never the case
- * for an application approved through the workflow, which numbers it) follows,
- * in id order, rather than being left out.
+ * The approved households of the filter, as the one query both register files
+ * come from: archive number order, the households without a number (never the
+ * case for one approved through the workflow, which numbers it) after them by
+ * id rather than left out. A COPY takes no parameters, so the two values are
+ * quoted as literals (one is a validated UUID, the other a path of ids).
  */
-const PAGES = [
-  {
-    first: `SELECT ${COLUMNS} FROM applications
-             WHERE ${APPROVED_IN} AND archive_no IS NOT NULL ORDER BY archive_no LIMIT $3`,
-    next: `SELECT ${COLUMNS} FROM applications
-            WHERE ${APPROVED_IN} AND archive_no > $4 ORDER BY archive_no LIMIT $3`,
-    key: (row: RegisterDbRow) => row.archive_no,
-  },
-  {
-    first: `SELECT id, ${COLUMNS} FROM applications
-             WHERE ${APPROVED_IN} AND archive_no IS NULL ORDER BY id LIMIT $3`,
-    next: `SELECT id, ${COLUMNS} FROM applications
-            WHERE ${APPROVED_IN} AND archive_no IS NULL AND id > $4 ORDER BY id LIMIT $3`,
-    key: (row: RegisterDbRow) => row.id,
-  },
-];
+export function approvedHouseholds(filter: RegisterFilter, columns: string): string {
+  return `SELECT ${columns}
+      FROM applications a JOIN regions r ON r.id = a.community_id
+     WHERE a.campaign_id = ${escapeLiteral(filter.campaignId)}
+       AND a.region_path LIKE ${escapeLiteral(pathPrefixPattern(filter.regionPath))}
+       AND a.status = 'approved'
+     ORDER BY a.archive_no NULLS LAST, a.id`;
+}
 
 /**
- * Every approved household of the campaign in the region, in batches of
- * `batchSize`, ordered by archive number. The next batch is fetched while one
- * is consumed, and no further one until it has been, so a consumer that waits
- * for its receiver holds two batches at most, however long the register. One
- * connection, one read-only REPEATABLE READ transaction: every batch sees the same moment, so
- * a household approved during the export is in no batch rather than in two.
+ * Runs a `COPY … TO STDOUT` on a connection of its own from TypeORM's pool
+ * (only pg's client runs a COPY stream) and hands its chunks to `consume` as
+ * they arrive, so backpressure reaches the database. A COPY stopped early
+ * (the consumer failed or left) leaves its connection unusable: it is
+ * discarded, never returned to the pool.
+ */
+export async function* copyOut(db: DataSource, sql: string): AsyncGenerator<Buffer> {
+  const client: PoolClient = await (db.driver as unknown as { master: Pool }).master.connect();
+  const copy = client.query(copyTo(sql));
+  let complete = false;
+  try {
+    for await (const chunk of copy as AsyncIterable<Buffer>) yield chunk;
+    complete = true;
+  } finally {
+    if (!complete) copy.destroy();
+    client.release(complete ? undefined : new Error('COPY stopped before its end'));
+  }
+}
+
+// Text format: tab between fields, \N for NULL, backslash escapes in text.
+const RECORD_COLUMNS = `a.archive_no, r.name, a.persons, a.household_income_fen,
+  a.counted_area_centi, a.income_tier, a.area_tier`;
+
+/**
+ * Every approved household of the campaign in the region, in batches as the
+ * COPY's chunks arrive (a few hundred rows each), in archive order. One
+ * statement sees one moment (a household approved meanwhile is in no batch),
+ * and nothing lives longer than its chunk, so memory stays flat however long
+ * the register: only the columns the register shows are read (`household`,
+ * with names and ID numbers, never is).
  */
 export async function* registerBatches(
   db: DataSource,
   filter: RegisterFilter,
-  batchSize = REGISTER_BATCH_SIZE,
 ): AsyncGenerator<RegisterRecord[]> {
-  const runner = db.createQueryRunner();
-  await runner.connect();
-  let next: Promise<RegisterDbRow[]> | undefined;
-  try {
-    await runner.startTransaction('REPEATABLE READ');
-    await runner.query('SET TRANSACTION READ ONLY');
-    const communities = await communityNames(runner, filter.regionPath);
-    const params = [filter.campaignId, pathPrefixPattern(filter.regionPath), batchSize];
-    for (const page of PAGES) {
-      let rows = await select<RegisterDbRow>(runner, page.first, params);
-      while (rows.length > 0) {
-        // The next batch is on its way while this one is consumed (at most two are held).
-        next =
-          rows.length < batchSize
-            ? undefined
-            : select<RegisterDbRow>(runner, page.next, [
-                ...params,
-                page.key(rows[rows.length - 1]),
-              ]);
-        // Handled here too: were it to fail while the consumer is busy, it must
-        // not be an unhandled rejection; `await next` below still throws it.
-        next?.catch(() => undefined);
-        yield rows.map((row) => toRecord(row, communities));
-        if (!next) break;
-        rows = await next;
-        next = undefined;
-      }
-    }
-    await runner.commitTransaction();
-  } finally {
-    // A consumer that stopped early (the client left) may leave a batch in flight.
-    await next?.catch(() => undefined);
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    await runner.release();
+  let partial = '';
+  for await (const chunk of copyOut(
+    db,
+    `COPY (${approvedHouseholds(filter, RECORD_COLUMNS)}) TO STDOUT`,
+  )) {
+    const text = partial + chunk.toString('utf8');
+    const end = text.lastIndexOf('\n');
+    partial = text.slice(end + 1);
+    if (end < 0) continue;
+    yield text.slice(0, end).split('\n').map(toRecord);
   }
+  if (partial !== '') throw new Error('The register ended inside a line');
+}
+
+function toRecord(line: string): RegisterRecord {
+  const [archiveNo, community, persons, income, area, incomeTier, areaTier] = line.split('\t');
+  const tier = nullable(areaTier);
+  return {
+    archiveNo: nullable(archiveNo),
+    community: unescapeText(community),
+    persons: Number(persons),
+    householdIncomeFen: Number(income),
+    countedAreaCenti: Number(area),
+    incomeTier: incomeTier === '\\N' ? null : Number(incomeTier),
+    areaTier: tier === null ? null : Number(tier) === NO_HOUSING_TIER ? 'none' : Number(tier),
+  };
+}
+
+function nullable(field: string): string | null {
+  return field === '\\N' ? null : field;
+}
+
+/** COPY's text format escapes backslash, tab, newline and carriage return in text. */
+function unescapeText(field: string): string {
+  if (!field.includes('\\')) return field;
+  return field.replace(/\\(.)/g, (_, c: string) =>
+    c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c,
+  );
 }
 
 /**
@@ -115,33 +117,4 @@ export async function countRegister(db: DataSource, filter: RegisterFilter): Pro
     [filter.campaignId, pathPrefixPattern(filter.regionPath)],
   );
   return row.n;
-}
-
-async function communityNames(
-  runner: QueryRunner,
-  regionPath: string,
-): Promise<Map<string, string>> {
-  const rows = await select<{ id: string; name: string }>(
-    runner,
-    `SELECT id, name FROM regions WHERE path LIKE $1 AND level = 'community'`,
-    [pathPrefixPattern(regionPath)],
-  );
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
-/** QueryRunner.query answers `any`; the rows' shape is the SELECT's. */
-function select<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
-  return runner.query(sql, params) as Promise<T[]>;
-}
-
-function toRecord(row: RegisterDbRow, communities: ReadonlyMap<string, string>): RegisterRecord {
-  return {
-    archiveNo: row.archive_no,
-    community: communities.get(row.community_id) ?? '',
-    persons: row.persons,
-    householdIncomeFen: Number(row.household_income_fen),
-    countedAreaCenti: row.counted_area_centi,
-    incomeTier: row.income_tier,
-    areaTier: row.area_tier === NO_HOUSING_TIER ? 'none' : row.area_tier,
-  };
 }
