@@ -427,6 +427,16 @@ describe('applications: drafts', () => {
       expect(details).toEqual([expect.objectContaining({ code: 'UNKNOWN_FIELD', field })]);
     });
 
+    // ValidateNested takes an array for an element: it must be refused, not reach the rules (a 500).
+    it.each<[string, (body: ApplicationBody) => unknown, string]>([
+      ['a member that is an array', (body) => ({ ...body, members: [[]] }), 'members'],
+      ['a property that is an array', (body) => ({ ...body, properties: [[]] }), 'properties'],
+      ['a member that is a string', (body) => ({ ...body, members: ['x'] }), 'members'],
+    ])('refuses %s with 400 VALIDATION_FAILED', async (_what, edit, field) => {
+      const details = expectError(await refused(edit(family())), 400, 'VALIDATION_FAILED');
+      expect(details).toContainEqual(expect.objectContaining({ field }));
+    });
+
     describe('the size of a declaration', () => {
       /** The family plus `n` unmarried children, each with a distinct valid ID number. */
       const withChildren = (body: ApplicationBody, n: number) => ({
@@ -584,6 +594,8 @@ describe('applications: drafts', () => {
       expectError(await put(draft.id, bad), 400, 'VALIDATION_FAILED');
       const bad422 = withSonId(body, body.members[2].idNumber.slice(0, 17));
       expectError(await put(draft.id, bad422), 422, 'INVALID_HOUSEHOLD');
+      expectError(await put(draft.id, { ...body, members: [[]] }), 400, 'VALIDATION_FAILED');
+      expectError(await put(draft.id, { ...body, properties: [[]] }), 400, 'VALIDATION_FAILED');
       expect(await getApplication(t, applicant.token, draft.id)).toEqual(draft);
     });
 
@@ -855,5 +867,16 @@ describe('applications: drafts', () => {
       const details = expectError(await list(admin, query), 400, 'VALIDATION_FAILED');
       expect(details).toContainEqual(expect.objectContaining({ field }));
     });
+
+    // class-transformer drops these keys silently: refused like any unknown parameter.
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'refuses a %s parameter with 400 UNKNOWN_FIELD',
+      async (key) => {
+        const res = await t.http().get(`/api/applications?${key}=1`).set(bearer(admin));
+        expect(expectError(res, 400, 'VALIDATION_FAILED')).toEqual([
+          expect.objectContaining({ code: 'UNKNOWN_FIELD', field: key }),
+        ]);
+      },
+    );
   });
 });

@@ -251,6 +251,24 @@ describe('applications: materials', () => {
       );
     });
 
+    it.each(['__proto__', 'constructor'])(
+      'refuses a %s field with 400 UNKNOWN_FIELD, leaving nothing',
+      async (key) => {
+        const res = await leavesNothing(() =>
+          t
+            .http()
+            .post(`/api/applications/${draft.id}/materials`)
+            .set(bearer(owner.token))
+            .field('type', 'survey_form')
+            .field(key, 'x')
+            .attach('file', PDF, 'x.pdf'),
+        );
+        expect(expectError(res, 400, 'VALIDATION_FAILED')).toEqual([
+          expect.objectContaining({ code: 'UNKNOWN_FIELD', field: key }),
+        ]);
+      },
+    );
+
     it('refuses a memberIdNumber that is not a member with 422 UNKNOWN_MEMBER, leaving nothing', async () => {
       const stranger = familyBody(campaignId, community).members[0].idNumber;
       const res = await leavesNothing(() =>

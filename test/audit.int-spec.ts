@@ -669,6 +669,64 @@ describe('the audit trail', () => {
       expect(inside.items[0].at).toMatch(/\+08:00$/);
     });
 
+    it("gives an administrator bound to a county its county's part: what its accounts did and what was done to its things", async () => {
+      const world = await workflowWorld(t);
+      const other = await createRegionTree(t, admin, 1, 1);
+      const outsider = await createStaff(
+        t,
+        admin,
+        'community_reviewer',
+        other.towns[0].communities[0],
+      );
+      const countyAdmin = await createStaff(t, admin, 'admin', world.tree.countyId);
+      const draft = await readyDraftOf(
+        t,
+        familyBody(world.campaignId, world.tree.towns[0].communities[0]),
+      );
+      expect((await submit(t, draft.id, draft.token)).status).toBe(200);
+      await t
+        .http()
+        .put('/api/calendar/overrides/2025-12-19')
+        .set(bearer(admin))
+        .send({ workday: false, note: '县城防汛放假' })
+        .expect(200);
+      await t
+        .http()
+        .post('/api/auth/login')
+        .set('x-forwarded-for', freshClient())
+        .send({ username: 'nobody', password: 'x' })
+        .expect(401);
+
+      type Item = Page['items'][number] & { target: { type: string; id: string } | null };
+      const read = async (token: string, query: Record<string, string> = {}) =>
+        ((await list({ limit: 200, ...query }, token).expect(200)).body as { items: Item[] }).items;
+      const mine = await read(countyAdmin.token);
+      const shows = (action: string, by: string | null, target: string | null) =>
+        mine.some(
+          (i) =>
+            i.action === action &&
+            (by === null || i.actor?.id === by) &&
+            (target === null || i.target?.id === target),
+        );
+
+      // Its own acts, and what was done to its county's application, accounts and campaign (by others).
+      expect(shows('auth.login.succeeded', countyAdmin.id, null)).toBe(true);
+      expect(shows('application.transition', null, draft.id)).toBe(true);
+      expect(shows('admin.user.created', null, countyAdmin.id)).toBe(true);
+      expect(shows('admin.campaign.created', null, world.campaignId)).toBe(true);
+      // Not another county's, not what every county shares, not anonymous attempts.
+      expect(
+        mine.filter((i) => i.actor?.id === outsider.id || i.target?.id === outsider.id),
+      ).toEqual([]);
+      expect(mine.filter((i) => i.target?.id === other.countyId)).toEqual([]);
+      expect(mine.filter((i) => i.action === 'admin.working_days.changed')).toEqual([]);
+      expect(mine.filter((i) => i.actor === null && i.target === null)).toEqual([]);
+      expect(await read(countyAdmin.token, { actorId: outsider.id })).toEqual([]);
+
+      // The administrator bound to no region reads the whole trail.
+      expect((await read(admin)).length).toBe((await rows()).length);
+    });
+
     it('is for administrators only: 401 and 403, each recorded as a denial', async () => {
       const applicant = await registerApplicant(t);
       const mark = await lastId();

@@ -198,6 +198,41 @@ describe('auth and accounts', () => {
         expect.objectContaining({ code: 'UNKNOWN_FIELD', field: 'remember' }),
       );
     });
+
+    // PostgreSQL refuses a NUL in text: it must be refused before the query, not end in a 500.
+    it('refuses a NUL in the username with 400 VALIDATION_FAILED naming it', async () => {
+      const res = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: 'ro\u0000ot', password: TEST_ENV.ADMIN_PASSWORD });
+      expect(expectError(res, 400, 'VALIDATION_FAILED')).toEqual([
+        expect.objectContaining({ code: 'INVALID_FIELD', field: 'username' }),
+      ]);
+    });
+
+    // class-transformer drops these keys silently: the contract refuses unknown fields.
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'refuses a %s key with 400 UNKNOWN_FIELD',
+      async (key) => {
+        const res = await t
+          .http()
+          .post('/api/auth/login')
+          .set('content-type', 'application/json')
+          .send(`{"username":"root","password":"x","${key}":{"role":"admin"}}`);
+        expect(expectError(res, 400, 'VALIDATION_FAILED')).toEqual([
+          expect.objectContaining({ code: 'UNKNOWN_FIELD', field: key }),
+        ]);
+      },
+    );
+
+    it('refuses 10,000 nested arrays with 400 BODY_TOO_DEEP, not a stack overflow', async () => {
+      const res = await t
+        .http()
+        .post('/api/auth/login')
+        .set('content-type', 'application/json')
+        .send(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+      expectError(res, 400, 'BODY_TOO_DEEP');
+    });
   });
 
   describe('bearer tokens on protected routes', () => {
@@ -249,6 +284,11 @@ describe('auth and accounts', () => {
         { sub: adminId(), iat: nowSeconds() - 7200, exp: nowSeconds() - 60 },
         TEST_ENV.JWT_SECRET,
       );
+      expectError(await probe(`Bearer ${token}`), 401, 'UNAUTHENTICATED');
+    });
+
+    it('answers 401 to a token signed with the service key whose subject is not a UUID', async () => {
+      const token = signToken({ sub: "root'; --", exp: nowSeconds() + 600 }, TEST_ENV.JWT_SECRET);
       expectError(await probe(`Bearer ${token}`), 401, 'UNAUTHENTICATED');
     });
 
@@ -493,6 +533,74 @@ describe('auth and accounts', () => {
           .send({ username: 'x1y', password: STAFF_PASSWORD, name: 'x', role: 'admin' }),
       );
       expectError(res, 401, 'UNAUTHENTICATED');
+    });
+  });
+
+  describe('an administrator bound to a county', () => {
+    let a: RegionTree;
+    let b: RegionTree;
+    let countyAdmin: { id: string; token: string };
+    let inA: { id: string };
+    let inB: { id: string };
+
+    beforeEach(async () => {
+      a = await createRegionTree(t, admin, 1, 1);
+      b = await createRegionTree(t, admin, 1, 1);
+      countyAdmin = await createStaff(t, admin, 'admin', a.countyId);
+      inA = await createStaff(t, admin, 'community_reviewer', a.towns[0].communities[0]);
+      inB = await createStaff(t, admin, 'community_reviewer', b.towns[0].communities[0]);
+    });
+
+    const createUser = (body: Record<string, unknown>) =>
+      t
+        .http()
+        .post('/api/users')
+        .set(bearer(countyAdmin.token))
+        .send({ username: 'county.made', password: STAFF_PASSWORD, name: '王审核', ...body });
+
+    it('makes accounts inside its county (201)', async () => {
+      await createUser({
+        role: 'community_reviewer',
+        regionId: a.towns[0].communities[0],
+      }).expect(201);
+    });
+
+    it.each<[string, () => Record<string, unknown>]>([
+      [
+        'a reviewer of a community of another county',
+        () => ({ role: 'community_reviewer', regionId: b.towns[0].communities[0] }),
+      ],
+      ['an administrator of another county', () => ({ role: 'admin', regionId: b.countyId })],
+    ])('answers 404 NOT_FOUND to %s, making no account', async (_what, body) => {
+      expectError(await withoutRowChanges(t, USERS, () => createUser(body())), 404, 'NOT_FOUND');
+    });
+
+    it('refuses an administrator bound to no region with 403 FORBIDDEN, making no account', async () => {
+      const res = await withoutRowChanges(t, USERS, () => createUser({ role: 'admin' }));
+      expectError(res, 403, 'FORBIDDEN');
+    });
+
+    it('lists only the accounts bound inside its county', async () => {
+      await registerApplicant(t);
+      const res = await t.http().get('/api/users').set(bearer(countyAdmin.token)).expect(200);
+      expect((res.body as { id: string }[]).map((u) => u.id).sort()).toEqual(
+        [countyAdmin.id, inA.id].sort(),
+      );
+      const all = await t.http().get('/api/users').set(bearer(admin)).expect(200);
+      expect(all.body).toHaveLength(5);
+    });
+
+    it('disables an account of its county, and answers 404 for one elsewhere, changing nothing', async () => {
+      const patch = (id: string) =>
+        t.http().patch(`/api/users/${id}`).set(bearer(countyAdmin.token)).send({ disabled: true });
+      await patch(inA.id).expect(200);
+      for (const id of [inB.id, adminId(), (await registerApplicant(t)).id]) {
+        expectError(await patch(id), 404, 'NOT_FOUND');
+      }
+      const [{ n }]: { n: string }[] = await t.db.query(
+        `SELECT count(*) AS n FROM users WHERE disabled`,
+      );
+      expect(Number(n)).toBe(1);
     });
   });
 });

@@ -1,4 +1,6 @@
 import { registerApplicant } from './factories/applicants.factory';
+import { createRegionTree } from './factories/regions.factory';
+import { createStaff } from './factories/users.factory';
 import {
   adminToken,
   bearer,
@@ -195,6 +197,24 @@ describe('calendar', () => {
       );
       expectError(res, 403, 'FORBIDDEN');
       expect((await day('2025-09-29')).reason).toBe('weekday');
+    });
+
+    // One calendar for every county: a county's administrator would move the others' deadlines.
+    it('refuses an administrator bound to a county with 403 FORBIDDEN, setting and removing nothing', async () => {
+      const tree = await createRegionTree(t, admin, 1, 1);
+      const countyAdmin = (await createStaff(t, admin, 'admin', tree.countyId)).token;
+      const set = await withoutRowChanges(t, OVERRIDES, () =>
+        putOverride('2025-09-29', { workday: false, note: 'x' }, countyAdmin),
+      );
+      expectError(set, 403, 'FORBIDDEN');
+      await putOverride('2025-09-30', { workday: false, note: 'x' }).expect(200);
+      const removed = await withoutRowChanges(t, OVERRIDES, () =>
+        t.http().delete('/api/calendar/overrides/2025-09-30').set(bearer(countyAdmin)),
+      );
+      expectError(removed, 403, 'FORBIDDEN');
+      expect((await day('2025-09-30')).workday).toBe(false);
+      // Reading the calendar stays everyone's.
+      await workdays('2025-09-29', '2025-09-30', countyAdmin).expect(200);
     });
   });
 

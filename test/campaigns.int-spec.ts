@@ -193,6 +193,8 @@ describe('campaigns', () => {
       ['a coefficient above 1', { incomeCoefficients: [0.5, 1.1] }, 'incomeCoefficients'],
       ['a date without leading zeros', { opensOn: '2025-9-1' }, 'opensOn'],
       ['partial review days', { reviewDays: { community: 5 } }, 'reviewDays.town'],
+      ['review days as an array', { reviewDays: [] }, 'reviewDays'],
+      ['review days as an array of them', { reviewDays: [{ community: 5 }] }, 'reviewDays'],
     ])('refuses %s with 400 VALIDATION_FAILED', async (_what, overrides, field) => {
       const details = expectError(await refused(overrides), 400, 'VALIDATION_FAILED');
       expect(details).toContainEqual(expect.objectContaining({ field }));
@@ -236,6 +238,16 @@ describe('campaigns', () => {
         t.http().post('/api/campaigns').send(campaignBody(tree.countyId)),
       );
       expectError(res, 401, 'UNAUTHENTICATED');
+    });
+
+    it('lets an administrator bound to a county create campaigns of that county only (404 elsewhere)', async () => {
+      const other = await createRegionTree(t, admin, 1, 1);
+      const countyAdmin = (await createStaff(t, admin, 'admin', tree.countyId)).token;
+      await post(campaignBody(tree.countyId), countyAdmin).expect(201);
+      const res = await withoutRowChanges(t, CAMPAIGNS, () =>
+        post(campaignBody(other.countyId), countyAdmin),
+      );
+      expectError(res, 404, 'NOT_FOUND');
     });
   });
 

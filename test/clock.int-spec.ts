@@ -1,6 +1,7 @@
 import { registerApplicant } from './factories/applicants.factory';
 import { createCampaign } from './factories/campaigns.factory';
 import { createRegionTree } from './factories/regions.factory';
+import { createStaff } from './factories/users.factory';
 import {
   adminToken,
   bearer,
@@ -99,6 +100,19 @@ describe('clock', () => {
         'FORBIDDEN',
       );
       expect(await clockNow()).toBe(START);
+    });
+
+    // Moving the clock fires every county's timers: the whole service's administrator's alone.
+    it('refuses an administrator bound to a county with 403 FORBIDDEN, who may still read it', async () => {
+      const tree = await createRegionTree(t, admin, 1, 1);
+      const countyAdmin = (await createStaff(t, admin, 'admin', tree.countyId)).token;
+      expectError(
+        await setClock({ now: '2025-09-26T09:00:00+08:00' }, countyAdmin),
+        403,
+        'FORBIDDEN',
+      );
+      expect(await clockNow()).toBe(START);
+      await t.http().get('/api/admin/clock').set(bearer(countyAdmin)).expect(200);
     });
   });
 

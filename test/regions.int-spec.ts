@@ -188,6 +188,47 @@ describe('regions', () => {
     });
   });
 
+  describe('POST /api/regions by an administrator bound to a county', () => {
+    let tree: RegionTree;
+    let other: RegionTree;
+    let countyAdmin: string;
+    beforeEach(async () => {
+      tree = await createRegionTree(t, admin, 1, 1);
+      other = await createRegionTree(t, admin, 1, 1);
+      countyAdmin = (await createStaff(t, admin, 'admin', tree.countyId)).token;
+    });
+
+    it('adds towns and communities inside its county (201)', async () => {
+      const town = await postRegion(
+        { code: 'IN-1', name: '新镇', level: 'town', parentId: tree.countyId },
+        countyAdmin,
+      ).expect(201);
+      await postRegion(
+        { code: 'IN-2', name: '新社区', level: 'community', parentId: town.body.id },
+        countyAdmin,
+      ).expect(201);
+    });
+
+    it('answers 404 NOT_FOUND for a parent in another county, adding nothing', async () => {
+      for (const body of [
+        { level: 'town', parentId: other.countyId },
+        { level: 'community', parentId: other.towns[0].id },
+      ]) {
+        const res = await withoutRowChanges(t, REGIONS, () =>
+          postRegion({ code: 'OUT-1', name: '外区', ...body }, countyAdmin),
+        );
+        expectError(res, 404, 'NOT_FOUND');
+      }
+    });
+
+    it('refuses a new county with 403 FORBIDDEN, adding nothing', async () => {
+      const res = await withoutRowChanges(t, REGIONS, () =>
+        postRegion({ code: 'OUT-2', name: '新县', level: 'county' }, countyAdmin),
+      );
+      expectError(res, 403, 'FORBIDDEN');
+    });
+  });
+
   describe('GET /api/regions/:id', () => {
     let tree: RegionTree;
     let other: RegionTree;

@@ -342,6 +342,25 @@ describe('review decisions', () => {
     });
   });
 
+  // Corrections are an object of lists of objects: `[]` is not "no corrections" but a malformed body.
+  it.each<[string, unknown]>([
+    ['an empty array', []],
+    ['an array of corrections', [{ members: [] }]],
+    ['a member correction that is an array', { members: [[]] }],
+    ['a property correction that is an array', { properties: [[]] }],
+  ])(
+    'refuses corrections given as %s with 400 VALIDATION_FAILED and changes nothing',
+    async (_what, corrections) => {
+      const { id, token } = await submitted();
+      const before = await snapshot(id, token);
+      const res = await decide(t, world.community, id, 'approve', { corrections });
+      expect(expectError(res, 400, 'VALIDATION_FAILED')).toContainEqual(
+        expect.objectContaining({ field: expect.stringMatching(/^corrections/) }),
+      );
+      expect(await snapshot(id, token)).toEqual(before);
+    },
+  );
+
   describe('Idempotency-Key', () => {
     const keyed = (id: string, key: string, body: Record<string, unknown>) =>
       t

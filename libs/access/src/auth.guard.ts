@@ -3,14 +3,16 @@ import { Reflector } from '@nestjs/core';
 import { AppError } from '@app/http';
 import { AuthUser } from './auth-user';
 import { IS_PUBLIC, RequestWithUser } from './decorators';
-import { ROLES_KEY } from './roles.decorator';
+import { assertServiceWide } from './jurisdiction';
+import { ROLES_KEY, SERVICE_WIDE_KEY } from './roles.decorator';
 import type { Role } from './roles';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
 
 /**
  * Global guard: every route needs a valid bearer token of an enabled account
- * unless it is @Public(); @Roles() then narrows who may call it (403 otherwise).
+ * unless it is @Public(); @Roles() then narrows who may call it (403 otherwise),
+ * and @ServiceWide() to an administrator bound to no region.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -30,6 +32,9 @@ export class AuthGuard implements CanActivate {
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(user.role)) throw AppError.forbidden();
+    if (this.reflector.getAllAndOverride<boolean>(SERVICE_WIDE_KEY, targets)) {
+      assertServiceWide(user, 'change what every county shares');
+    }
     return true;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isUUID } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '@app/config';
 
@@ -42,7 +43,9 @@ export class TokenService {
         secret: this.secret,
         algorithms: [JWT_ALGORITHM],
       });
-      return typeof claims.sub === 'string' ? claims : null;
+      // Only this service's ids: a subject that is no UUID, even under the right key (a
+      // leaked key, a token of another system sharing it), must not reach the uuid column.
+      return typeof claims.sub === 'string' && isUUID(claims.sub) ? claims : null;
     } catch {
       return null;
     }

@@ -8,11 +8,15 @@ const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 const USERNAME_MESSAGE = 'username must be 3-32 letters, digits, _ . or -';
 
 export class LoginDto {
+  // Looser than USERNAME (an account's name is checked when it is made, not at each login),
+  // but plain text: a NUL would reach PostgreSQL, which refuses it.
   @ApiProperty()
   @IsString()
   @Length(1, 64)
+  @IsPlainText()
   username!: string;
 
+  // Any character: a password is only hashed and compared, never stored or queried as text.
   @ApiProperty()
   @IsString()
   @Length(1, 128)

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import { AuthUser } from './auth-user';
+import { assertServiceWide, hasServiceWideReach, inJurisdiction } from './jurisdiction';
 import { PasswordHasher } from './password-hasher';
 import { isReviewer, REVIEWER_SCOPE } from './roles';
 import { CreateStaffDto, UpdateUserDto, UserView } from './user.dto';
@@ -48,6 +49,23 @@ export class UsersService {
       .getOne();
   }
 
+  /**
+   * A staff account made by an administrator, inside its reach: one bound to a
+   * county makes accounts inside it only. A region outside is absent (404), and
+   * an account bound to no region (an administrator of the whole service) is
+   * beyond it (403).
+   */
+  async createStaffAs(by: AuthUser, dto: CreateStaffDto): Promise<UserView> {
+    const region = dto.regionId ? await this.regions.findById(dto.regionId) : null;
+    // An unknown region stays createStaff's 422; one that exists outside the caller's reach is absent.
+    if (region && !inJurisdiction(by, region.path)) throw AppError.notFound('Region');
+    if (!dto.regionId && !isReviewer(dto.role)) {
+      assertServiceWide(by, 'create an administrator bound to no region');
+    }
+    return this.createStaff(dto);
+  }
+
+  /** A staff account, with no caller to confine it: the demo seed's, and createStaffAs once it has checked. */
   async createStaff(dto: CreateStaffDto): Promise<UserView> {
     if (isReviewer(dto.role)) {
       const { regionLevel } = REVIEWER_SCOPE[dto.role];
@@ -88,17 +106,37 @@ export class UsersService {
     }
   }
 
-  async list(): Promise<UserView[]> {
-    return (await this.users.find({ order: { createdAt: 'ASC' } })).map(toUserView);
+  /** Every account for an administrator of the whole service; else the accounts bound inside its region. */
+  async list(by: AuthUser): Promise<UserView[]> {
+    const q = this.users.createQueryBuilder('u').orderBy('u.createdAt', 'ASC');
+    if (!hasServiceWideReach(by)) this.withinRegionOf(q, by);
+    return (await q.getMany()).map(toUserView);
   }
 
-  /** Applies only the fields given; an empty change returns the user as it is. */
-  async update(id: string, changes: UpdateUserDto): Promise<UserView> {
-    const user = await this.users.findOneBy({ id });
+  /**
+   * Applies only the fields given; an empty change returns the user as it is.
+   * An account outside the caller's reach (see list) is absent.
+   */
+  async update(id: string, changes: UpdateUserDto, by: AuthUser): Promise<UserView> {
+    const q = this.users.createQueryBuilder('u').where('u.id = :id', { id });
+    if (!hasServiceWideReach(by)) this.withinRegionOf(q, by);
+    const user = await q.getOne();
     if (!user) throw AppError.notFound('User');
     if (changes.disabled === undefined) return toUserView(user);
     user.disabled = changes.disabled;
     return toUserView(await this.users.save(user));
+  }
+
+  /**
+   * Narrows to accounts bound inside the caller's region. Applicants and
+   * accounts bound to no region belong to no county: only an administrator of
+   * the whole service reaches them.
+   */
+  private withinRegionOf(q: SelectQueryBuilder<User>, by: AuthUser): void {
+    q.andWhere(`u.regionId IN (SELECT r.id FROM regions r WHERE r.path LIKE :scope)`, {
+      // A caller with no region and no service-wide reach matches nothing.
+      scope: by.regionPath === null ? '/none/' : `${by.regionPath}%`,
+    });
   }
 
   /** Creates the bootstrap administrator once (its id); an existing user of that name is left alone (null). */

@@ -52,6 +52,26 @@ function decodeCursor(cursor: string): string {
 }
 
 /**
+ * The part of the trail an administrator bound to a region reads (`?`: the
+ * region's path prefix): what accounts bound inside the region did, and what
+ * was done, by anyone, to the applications, accounts, regions and campaigns
+ * inside it. Records of nobody in particular (anonymous attempts, applicants'
+ * logins) or of what every county shares (the calendar, the clock) are the
+ * whole service's, read by its administrator only. An account's region is read
+ * as it is now: accounts never move between regions.
+ */
+const IN_SCOPE = `(
+  actor_id IN (SELECT u.id FROM users u JOIN regions r ON r.id = u.region_id WHERE r.path LIKE ?)
+  OR (target_type = 'application'
+      AND target_id IN (SELECT a.id::text FROM applications a WHERE a.region_path LIKE ?))
+  OR (target_type = 'user' AND target_id IN (SELECT u.id::text FROM users u
+      JOIN regions r ON r.id = u.region_id WHERE r.path LIKE ?))
+  OR (target_type = 'region' AND target_id IN (SELECT r.id::text FROM regions r WHERE r.path LIKE ?))
+  OR (target_type = 'campaign' AND target_id IN (SELECT c.id::text FROM campaigns c
+      JOIN regions r ON r.id = c.county_id WHERE r.path LIKE ?))
+)`;
+
+/**
  * Reads the trail newest first. Keyset paging on the id (no OFFSET): a page
  * costs the same at the millionth record as at the first, and records appended
  * while a client pages do not shift what it has not seen yet.
@@ -60,7 +80,12 @@ function decodeCursor(cursor: string): string {
 export class AuditReader {
   constructor(private readonly db: DataSource) {}
 
-  async list(query: AuditQueryDto): Promise<AuditPage> {
+  /**
+   * `scope`: the materialised path of the reader's region, or null for an
+   * administrator of the whole service, who reads the whole trail. One bound to
+   * a county reads its county's part (see IN_SCOPE).
+   */
+  async list(query: AuditQueryDto, scope: string | null): Promise<AuditPage> {
     const limit = query.limit ?? DEFAULT_AUDIT_PAGE;
     if (query.from && query.to && new Date(query.from) >= new Date(query.to)) {
       throw AppError.badRequest('VALIDATION_FAILED', 'from must be before to', [
@@ -71,8 +96,9 @@ export class AuditReader {
     const params: unknown[] = [];
     const add = (sql: string, value: unknown): void => {
       params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
+      where.push(sql.replaceAll('?', `$${params.length}`));
     };
+    if (scope !== null) add(IN_SCOPE, `${scope}%`);
     if (query.action) add('action = ?', query.action);
     if (query.actorId) add('actor_id = ?', query.actorId);
     if (query.from) add('at >= ?', new Date(query.from));

@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -111,6 +112,8 @@ export class CreateCampaignDto {
 
   @ApiProperty({ required: false, type: ReviewDaysDto })
   @IsOptional()
+  // ValidateNested alone lets an array through (a 500 further on).
+  @IsObject()
   @ValidateNested()
   @Type(() => ReviewDaysDto)
   reviewDays?: ReviewDaysDto;

@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { DENIAL_STATUSES, DenialListener } from './denial-listener';
 import { ErrorBody, errorBody } from './error-body';
+import { loggableError } from './loggable-error';
 
 /**
  * Renders every error in the contract's shape. Unknown errors become a bare
@@ -27,7 +28,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception);
+    // Never the error object itself: its properties may hold the request's data (see loggableError).
+    if (body.statusCode >= 500) {
+      this.logger.error({ error: loggableError(exception) }, 'request failed');
+    }
     // A stream that failed halfway (an export): the status is gone, so cut the
     // connection rather than leave the client waiting or with a truncated file that looks whole.
     if (response.headersSent) {

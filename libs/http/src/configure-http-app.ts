@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import { AppConfig, trustProxySetting } from '@app/config';
 import { errorBody } from './error-body';
+import { jsonBodyProblem } from './json-body-shape';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { DenialListener } from './denial-listener';
 import { requestId } from './request-id';
@@ -55,12 +56,19 @@ function optional<T>(
 /**
  * body-parser reports through Express' error chain, which Nest's filters do not
  * see; answering here keeps malformed and oversized bodies in the contract's shape.
+ * A parsed body is then checked for what the recursive validation would choke
+ * on (deep nesting) or silently drop (prototype keys), before any route sees it.
  */
 function jsonBody() {
   const parse = json({ limit: JSON_BODY_LIMIT, strict: true });
   return (req: Request, res: Response, next: NextFunction): void => {
     parse(req, res, (err?: unknown) => {
-      if (!err) return next();
+      if (!err) {
+        const problem = jsonBodyProblem(req.body);
+        if (!problem) return next();
+        res.status(problem.statusCode).json(problem);
+        return;
+      }
       const status = (err as { status?: number }).status === 413 ? 413 : 400;
       const body =
         status === 413

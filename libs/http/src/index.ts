@@ -9,3 +9,5 @@ export * from './plain-text';
 export * from './client-address';
 export * from './denial-listener';
 export * from './request-id';
+export * from './json-body-shape';
+export * from './loggable-error';

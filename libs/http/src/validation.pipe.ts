@@ -1,12 +1,31 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ErrorDetail } from './app-error';
+import { jsonBodyProblem } from './json-body-shape';
+
+/**
+ * class-transformer drops `__proto__`, `constructor` and `prototype` keys
+ * without a word, so forbidNonWhitelisted never sees them. The JSON body
+ * middleware refuses them in JSON bodies; query strings and multipart fields
+ * reach only this pipe, which refuses them the same way before transforming.
+ */
+class ContractValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const problem = jsonBodyProblem(value);
+      if (problem) {
+        throw new AppError(problem.statusCode, problem.code, problem.message, problem.details);
+      }
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
 
 /**
  * Refuses unknown fields (never silently drops them) and reports every broken
  * constraint at once, each with its field path.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ContractValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@app/access';
+import { AuthUser, CurrentUser, Roles } from '@app/access';
 import { AuditPage, AuditQueryDto, AuditReader } from '@app/audit';
 
 /** The audit trail, newest first: logins, denials, state changes and admin changes. */
@@ -11,8 +11,9 @@ import { AuditPage, AuditQueryDto, AuditReader } from '@app/audit';
 export class AuditController {
   constructor(private readonly reader: AuditReader) {}
 
+  /** The whole trail for an administrator bound to no region; else its region's part. */
   @Get()
-  list(@Query() query: AuditQueryDto): Promise<AuditPage> {
-    return this.reader.list(query);
+  list(@Query() query: AuditQueryDto, @CurrentUser() user: AuthUser): Promise<AuditPage> {
+    return this.reader.list(query, user.regionPath);
   }
 }

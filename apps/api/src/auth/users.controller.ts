@@ -2,7 +2,15 @@ import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditedChange } from '@app/audit';
 import { ParseUuid } from '@app/http';
-import { Roles, CreateStaffDto, UpdateUserDto, UserView, UsersService } from '@app/access';
+import {
+  AuthUser,
+  CreateStaffDto,
+  CurrentUser,
+  Roles,
+  UpdateUserDto,
+  UserView,
+  UsersService,
+} from '@app/access';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -18,13 +26,14 @@ export class UsersController {
     // Role and region only: the username and name identify a person.
     detail: ({ result }) => ({ role: result.role, regionId: result.regionId }),
   })
-  create(@Body() dto: CreateStaffDto): Promise<UserView> {
-    return this.users.createStaff(dto);
+  create(@Body() dto: CreateStaffDto, @CurrentUser() user: AuthUser): Promise<UserView> {
+    return this.users.createStaffAs(user, dto);
   }
 
+  /** An administrator bound to a county lists the accounts bound inside it. */
   @Get()
-  list(): Promise<UserView[]> {
-    return this.users.list();
+  list(@CurrentUser() user: AuthUser): Promise<UserView[]> {
+    return this.users.list(user);
   }
 
   @Patch(':id')
@@ -36,7 +45,8 @@ export class UsersController {
   async update(
     @Param('id', ParseUuid()) id: string,
     @Body() dto: UpdateUserDto,
+    @CurrentUser() user: AuthUser,
   ): Promise<UserView> {
-    return this.users.update(id, dto);
+    return this.users.update(id, dto, user);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '@app/access';
+import { AuthUser, CurrentUser, Roles, ServiceWide } from '@app/access';
 import { DayDescription, InvalidDateError, IsoDate, parseIsoDate } from '@app/calendar';
 import { AuditedChange } from '@app/audit';
 import { AppError } from '@app/http';
@@ -20,6 +20,8 @@ export class CalendarController {
 
   @Put('overrides/:date')
   @Roles('admin')
+  // One calendar for every county: a county's administrator would move the others' deadlines.
+  @ServiceWide()
   @AuditedChange<DayDescription>({
     action: 'admin.working_days.changed',
     target: ({ params }) => ({ type: 'calendar_day', id: params.date }),
@@ -36,6 +38,8 @@ export class CalendarController {
 
   @Delete('overrides/:date')
   @Roles('admin')
+  // One calendar for every county: a county's administrator would move the others' deadlines.
+  @ServiceWide()
   @HttpCode(204)
   @AuditedChange<void>({
     action: 'admin.working_days.changed',

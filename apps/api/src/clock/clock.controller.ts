@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601 } from 'class-validator';
-import { Roles } from '@app/access';
+import { Roles, ServiceWide } from '@app/access';
 import { formatShanghaiInstant } from '@app/calendar';
 import { Clock, ClockBackwardsError, ManualClock } from '@app/clock';
 import { AuditedChange } from '@app/audit';
@@ -29,7 +29,9 @@ export class ClockController {
     return { now: formatShanghaiInstant(this.clock.now()), mode: this.clock.mode };
   }
 
+  // One clock for every county: moving it fires every county's timers. Reading it is any admin's.
   @Post()
+  @ServiceWide()
   @HttpCode(200)
   @AuditedChange<{ now: string }>({
     action: 'admin.clock.advanced',

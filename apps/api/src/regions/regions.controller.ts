@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { assertInJurisdiction, AuthUser, CurrentUser, Roles } from '@app/access';
+import { assertInJurisdiction, assertServiceWide, AuthUser, CurrentUser, Roles } from '@app/access';
 import { AuditedChange } from '@app/audit';
 import { AppError, ParseUuid } from '@app/http';
 import { CreateRegionDto, RegionNode, RegionsService } from '@app/regions';
@@ -38,8 +38,21 @@ export class RegionsController {
     target: ({ result }) => ({ type: 'region', id: result.id }),
     detail: ({ result }) => ({ code: result.code, level: result.level }),
   })
-  async create(@Body() dto: CreateRegionDto): Promise<RegionNode> {
+  async create(@Body() dto: CreateRegionDto, @CurrentUser() user: AuthUser): Promise<RegionNode> {
+    await this.assertMayCreateUnder(user, dto);
     const r = await this.regions.create(dto);
     return { id: r.id, code: r.code, name: r.name, level: r.level, children: [] };
+  }
+
+  /**
+   * A region is made under a parent inside the caller's jurisdiction (outside,
+   * the parent is absent: 404). A new county lies inside no county: only an
+   * administrator of the whole service makes one (403 for one bound to a county).
+   * An unknown or ill-levelled parent is left to the service's 422 INVALID_PARENT.
+   */
+  private async assertMayCreateUnder(user: AuthUser, dto: CreateRegionDto): Promise<void> {
+    if (dto.level === 'county') return assertServiceWide(user, 'create a county');
+    const parent = dto.parentId ? await this.regions.findById(dto.parentId) : null;
+    if (parent) assertInJurisdiction(user, parent.path, 'Region');
   }
 }

@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -133,6 +134,8 @@ export class ApplicationBodyDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_MEMBERS)
+  // Each element an object: ValidateNested lets an array through as one (a 500 further on).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MemberDto)
   members!: MemberDto[];
@@ -140,6 +143,8 @@ export class ApplicationBodyDto {
   @ApiProperty({ type: [PropertyDto] })
   @IsArray()
   @ArrayMaxSize(MAX_PROPERTIES)
+  // Each element an object: ValidateNested lets an array through as one (a 500 further on).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => PropertyDto)
   properties!: PropertyDto[];

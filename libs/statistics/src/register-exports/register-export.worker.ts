@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
+import { loggableMessage } from '@app/http';
 import {
   closeWithin,
   ExportJobs,
@@ -56,7 +57,7 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
       concurrency: EXPORT_CONCURRENCY,
     });
     this.worker.on('failed', (job: Job<ExportJobs['register']> | undefined, error: Error) =>
-      this.logger.warn(`export ${job?.id} failed: ${error.message}`),
+      this.logger.warn(`export ${job?.id} failed: ${loggableMessage(error)}`),
     );
     this.worker.on('error', (error) => this.logger.warn(`exports worker: ${error.message}`));
     // In the background: with Redis away a worker must still start.

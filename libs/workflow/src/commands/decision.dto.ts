@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -58,6 +59,7 @@ export class CorrectionsDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MemberCorrectionDto)
   members?: MemberCorrectionDto[];
@@ -66,6 +68,7 @@ export class CorrectionsDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => PropertyCorrectionDto)
   properties?: PropertyCorrectionDto[];
@@ -78,6 +81,9 @@ export class DecisionDto extends SignedOpinionDto {
 
   @ApiProperty({ required: false, type: CorrectionsDto })
   @IsOptional()
+  // ValidateNested alone takes an array for an object: `[]` would pass as "no corrections",
+  // and an array inside the lists would reach the engine. Objects only, at every level.
+  @IsObject()
   @ValidateNested()
   @Type(() => CorrectionsDto)
   corrections?: CorrectionsDto;

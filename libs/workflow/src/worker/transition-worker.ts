@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
+import { loggableMessage } from '@app/http';
 import {
   closeWithin,
   WORKER_CLOSE_TIMEOUT_MS,
@@ -178,7 +179,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       ...options,
     });
     worker.on('failed', (job, error) =>
-      this.logger.warn(`job ${job?.id} (${job?.name}) failed: ${error.message}`),
+      this.logger.warn(`job ${job?.id} (${job?.name}) failed: ${loggableMessage(error)}`),
     );
     // An 'error' with no listener ends the process; a lost connection is retried by ioredis.
     worker.on('error', (error) => this.logger.warn(`transition worker: ${error.message}`));
