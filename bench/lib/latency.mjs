@@ -1,0 +1,143 @@
+// @ts-check
+/**
+ * (c) Latency of GET /api/applications/:id and of a decision
+ * (POST /api/applications/:id/decisions) under a steady load at a fixed rate
+ * from a second process (bench/lib/load.mjs). The API runs alone, as in
+ * production, with the worker of (b) behind it; each decision approves a
+ * distinct application waiting at community review, through the queue.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+import { measuringCpu } from './cpu.mjs';
+import { ask, freePort, startApi, stop, unlessExited, waitFor } from './processes.mjs';
+import { submitAll } from './transitions.mjs';
+import { addDrafts, REVIEWER_PASSWORD, statusesOf } from './world.mjs';
+
+const LOAD = fileURLToPath(new URL('./load.mjs', import.meta.url));
+
+/**
+ * @typedef {{ warmup: import('./load.mjs').Result, measured: import('./load.mjs').Result,
+ *   capacity: import('./load.mjs').Result | null }} LoadResult
+ * @typedef {import('./transitions.mjs').Context} Context
+ * @typedef {import('./transitions.mjs').Counters} Counters
+ */
+
+/**
+ * @param {Context} ctx @param {import('./processes.mjs').Target} target
+ * @param {{ getRate: number, decideRate: number, seconds: number, warmupSeconds: number, dir: string }} plan
+ */
+export async function measureLatency(ctx, target, plan) {
+  const { db, world } = ctx;
+  const reviewer = world.reviewers[0];
+  const decideCount = Math.round(plan.decideRate * (plan.seconds + plan.warmupSeconds));
+  const waiting = await addDrafts(db, world, decideCount, 0);
+  await submitAll(ctx, waiting);
+  await db.query('VACUUM ANALYZE');
+  /** @type {{ id: string }[]} */
+  const readable = await db.query(
+    `SELECT id FROM applications WHERE community_id = $1 ORDER BY id`,
+    [world.communities[0].id],
+  );
+  // The fixed-rate requests, then enough for the closed loop that measures capacity.
+  const getCount = Math.round(plan.getRate * (plan.seconds + plan.warmupSeconds)) + 50_000;
+  const getPaths = Array.from(
+    { length: getCount },
+    (_, k) => `/api/applications/${readable[(k * 7919) % readable.length].id}`,
+  );
+
+  const port = await freePort();
+  const api = startApi(target, port, join(plan.dir, 'api.log'));
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await unlessExited(
+      api,
+      waitFor(
+        'the API',
+        async () => (await globalThis.fetch(`${origin}/api/health`)).status === 200,
+      ),
+    );
+    const login = await globalThis.fetch(`${origin}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: reviewer.username, password: REVIEWER_PASSWORD }),
+    });
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+    const { accessToken } = /** @type {{ accessToken: string }} */ (await login.json());
+
+    await ask(api, { type: 'reset' });
+    const get = await measuringCpu(db, ctx.redisPid, () =>
+      load(plan.dir, 'get', {
+        origin,
+        token: accessToken,
+        method: 'GET',
+        paths: getPaths,
+        rate: plan.getRate,
+        seconds: plan.seconds,
+        warmupSeconds: plan.warmupSeconds,
+        capacity: { seconds: 5, concurrency: 16 },
+      }),
+    );
+    const getApi = /** @type {Counters} */ (await ask(api, { type: 'read' }));
+    await ask(api, { type: 'reset' });
+    await ask(ctx.worker, { type: 'reset' });
+    const decide = await measuringCpu(db, ctx.redisPid, () =>
+      load(plan.dir, 'decide', {
+        origin,
+        token: accessToken,
+        method: 'POST',
+        paths: waiting.map((w) => `/api/applications/${w.id}/decisions`),
+        body: { decision: 'approve', opinion: '经调查核实', signature: reviewer.name },
+        rate: plan.decideRate,
+        seconds: plan.seconds,
+        warmupSeconds: plan.warmupSeconds,
+      }),
+    );
+    const decideApi = /** @type {Counters} */ (await ask(api, { type: 'read' }));
+    const decideWorker = /** @type {Counters} */ (await ask(ctx.worker, { type: 'read' }));
+    const statuses = await statusesOf(
+      db,
+      waiting.map((w) => w.id),
+    );
+    /** @param {LoadResult} r */
+    const sent = (r) => r.warmup.requests + r.measured.requests + (r.capacity?.requests ?? 0);
+    return {
+      get: get.result,
+      decide: decide.result,
+      approved: statuses.community_notice ?? 0,
+      decideCount,
+      getRequests: sent(get.result),
+      decideRequests: sent(decide.result),
+      cpu: {
+        get: { postgresMs: get.postgresMs, redisMs: get.redisMs },
+        decide: { postgresMs: decide.postgresMs, redisMs: decide.redisMs },
+      },
+      counters: { getApi, decideApi, decideWorker },
+    };
+  } finally {
+    await stop(api);
+  }
+}
+
+/**
+ * Runs the generator in a second process with this plan; its result.
+ * @param {string} dir @param {string} name @param {import('./load.mjs').Plan} plan
+ * @returns {Promise<LoadResult>}
+ */
+async function load(dir, name, plan) {
+  const file = join(dir, `load-${name}.json`);
+  await writeFile(file, JSON.stringify(plan));
+  const child = spawn(process.execPath, [LOAD, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += String(chunk)));
+  /** @type {unknown[]} */
+  const exit = await once(child, 'exit');
+  const code = exit[0];
+  if (code !== 0) throw new Error(`the load generator exited ${String(code)}`);
+  /** @type {unknown} */
+  const parsed = JSON.parse(out);
+  return /** @type {LoadResult} */ (parsed);
+}
