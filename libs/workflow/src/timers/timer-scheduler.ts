@@ -68,14 +68,18 @@ export class TimerScheduler {
 
   /**
    * Manual clock: fires, in due order, every timer due by `now`, waiting for
-   * each outcome; a firing may create timers already due, so it repeats until none is.
+   * each outcome; a firing may create timers already due, so it repeats until
+   * none is. A timer whose firing was refused (e.g. the next deadline falls in
+   * a year the official calendar does not cover yet) stays pending and is not
+   * tried again in this call: moving the clock must always return.
    */
   async fireDue(now: Date): Promise<number> {
     let fired = 0;
+    const refused: string[] = [];
     for (;;) {
-      const due = await dueTimers(this.db, now, BATCH);
+      const due = await dueTimers(this.db, now, BATCH, refused);
       if (due.length === 0) return fired;
-      await Promise.all(
+      const outcomes = await Promise.all(
         due.map((t) =>
           this.transitions.run(
             TIMER_JOB[t.kind],
@@ -84,7 +88,13 @@ export class TimerScheduler {
           ),
         ),
       );
-      fired += due.length;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.statusCode === 200) fired += 1;
+        else {
+          refused.push(due[i].id);
+          this.logger.warn(`timer ${due[i].id} refused with ${outcome.statusCode}; left pending`);
+        }
+      });
     }
   }
 }

@@ -77,12 +77,13 @@ export async function dueTimers(
   db: Pick<EntityManager, 'query'>,
   dueBy: Date,
   limit: number,
+  except: readonly string[] = [],
 ): Promise<TimerRow[]> {
   const rows: TimerDbRow[] = await db.query(
     `SELECT id, application_id, kind, level, due_at FROM timers
-      WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
+      WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $1 AND id <> ALL($3::text[])
       ORDER BY due_at, id LIMIT $2`,
-    [dueBy, limit],
+    [dueBy, limit, except],
   );
   return rows.map(toTimer);
 }

@@ -1,0 +1,50 @@
+import {
+  createApplicant,
+  createDraft,
+  familyBody,
+  setClock,
+} from './factories/applications.factory';
+import { createTestApp, resetDatabase, TestApp } from './support/test-app';
+import { workflowWorld } from './support/workflow-fixture';
+
+/**
+ * A timer whose firing is refused (here: a notice end for an application that
+ * is no notice; in the field, a next deadline in a year the official calendar
+ * does not cover yet) stays pending, and moving the manual clock still
+ * returns: it used to retry that timer forever.
+ */
+describe('a refused timer under the manual clock', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await resetDatabase(t);
+  }, 60_000);
+  afterAll(() => t.close());
+
+  it('is left pending and the clock moves on', async () => {
+    const world = await workflowWorld(t);
+    const { token } = await createApplicant(t);
+    const draft = await createDraft(
+      t,
+      token,
+      familyBody(world.campaignId, world.tree.towns[0].communities[0]),
+    );
+    await t.db.query(
+      `INSERT INTO timers (id, application_id, kind, level, due_at)
+       VALUES ('notice_end-refused', $1, 'notice_end', 'community', '2025-09-01T10:00:00+08:00')`,
+      [draft.id],
+    );
+
+    await setClock(t, world.admin, '2025-09-02T09:00:00+08:00');
+
+    const [timer]: { fired_at: Date | null }[] = await t.db.query(
+      `SELECT fired_at FROM timers WHERE id = 'notice_end-refused'`,
+    );
+    expect(timer.fired_at).toBeNull();
+    const [app]: { status: string }[] = await t.db.query(
+      `SELECT status FROM applications WHERE id = $1`,
+      [draft.id],
+    );
+    expect(app.status).toBe('draft');
+  }, 30_000);
+});
