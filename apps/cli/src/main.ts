@@ -8,10 +8,11 @@ import { runMigrations } from '@app/database';
 import { RegionsModule } from '@app/regions';
 import { ensureDatabaseExists } from './create-database';
 import { seedDemo } from './seed-demo';
+import { simulate } from './simulate/simulate';
 
-const USAGE = 'usage: cli migrate | seed-demo';
+const USAGE = 'usage: cli migrate | seed-demo | simulate [--households N] [--workers K] [--help]';
 
-/** Operations commands: `migrate` (creates the database if needed) and `seed-demo`. */
+/** Operations commands: `migrate` (creates the database if needed), `seed-demo` and `simulate`. */
 async function main(command: string | undefined): Promise<void> {
   const config = loadConfig();
   if (command === 'migrate') {
@@ -36,6 +37,11 @@ async function main(command: string | undefined): Promise<void> {
     } finally {
       await app.close();
     }
+    return;
+  }
+  if (command === 'simulate') {
+    // A season in a scratch database and Redis prefix of its own (apps/cli/src/simulate).
+    if (!(await simulate(config, process.argv.slice(3)))) process.exitCode = 1;
     return;
   }
   throw new Error(USAGE);

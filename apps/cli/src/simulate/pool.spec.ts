@@ -1,0 +1,59 @@
+import { isTransient, Latencies, retryTransient, runLimited } from './pool';
+
+describe('runLimited', () => {
+  it('never has more than the limit in flight and runs every item', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const done: number[] = [];
+    await runLimited([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, n % 3));
+      done.push(n);
+      inFlight--;
+    });
+    expect(most).toBe(3);
+    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('rethrows the first failure once the started work has settled', async () => {
+    const started: number[] = [];
+    await expect(
+      runLimited([1, 2, 3, 4], 2, async (n) => {
+        started.push(n);
+        if (n === 1) throw new Error('one');
+        await Promise.resolve();
+      }),
+    ).rejects.toThrow('one');
+    expect(started).not.toContain(4);
+  });
+});
+
+describe('Latencies', () => {
+  it('summarises count, mean, median, 95th percentile and maximum', () => {
+    const l = new Latencies();
+    for (let i = 1; i <= 100; i++) l.add(i);
+    expect(l.summary()).toEqual({ count: 100, mean: 50.5, p50: 51, p95: 96, max: 100 });
+    expect(new Latencies().summary()).toEqual({ count: 0, mean: 0, p50: 0, p95: 0, max: 0 });
+  });
+});
+
+describe('retryTransient', () => {
+  it("retries PostgreSQL's connection limit and counts it, but not other errors", async () => {
+    const retries = { count: 0 };
+    let calls = 0;
+    const value = await retryTransient(
+      () =>
+        ++calls < 2
+          ? Promise.reject(new Error('sorry, too many clients already'))
+          : Promise.resolve('ok'),
+      retries,
+    );
+    expect(value).toBe('ok');
+    expect(retries.count).toBe(1);
+    await expect(retryTransient(() => Promise.reject(new Error('boom')), retries)).rejects.toThrow(
+      'boom',
+    );
+    expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
+  });
+});

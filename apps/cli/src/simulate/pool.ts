@@ -1,0 +1,76 @@
+/**
+ * Runs `work` over `items` with at most `limit` in flight, in order of start.
+ * The first failure is rethrown once everything started has settled.
+ */
+export async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (next < items.length && failure === null) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}
+
+/** Latencies of one kind of command, in milliseconds. */
+export class Latencies {
+  private readonly samples: number[] = [];
+
+  add(ms: number): void {
+    this.samples.push(ms);
+  }
+
+  get count(): number {
+    return this.samples.length;
+  }
+
+  summary(): { count: number; mean: number; p50: number; p95: number; max: number } {
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    const at = (q: number) =>
+      sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    const total = sorted.reduce((s, x) => s + x, 0);
+    return {
+      count: sorted.length,
+      mean: sorted.length ? total / sorted.length : 0,
+      p50: at(0.5),
+      p95: at(0.95),
+      max: sorted.at(-1) ?? 0,
+    };
+  }
+}
+
+/** Errors of a shared, busy server that a later attempt may not meet (PostgreSQL's connection limit). */
+export function isTransient(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /too many clients|remaining connection slots|ECONNRESET|Connection terminated/i.test(
+    message,
+  );
+}
+
+/** Runs `work`, again after a pause when it fails transiently; counts the retries in `retries`. */
+export async function retryTransient<T>(
+  work: () => Promise<T>,
+  retries: { count: number },
+  attempts = 6,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransient(error) || attempt >= attempts) throw error;
+      retries.count += 1;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
