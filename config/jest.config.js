@@ -1,5 +1,7 @@
-// Two projects: `unit` (pure code, milliseconds, no services) and
-// `integration` (real PostgreSQL and Redis, run serially by `npm test`).
+// Three projects: `unit` (pure code, milliseconds, no services), `integration`
+// (real PostgreSQL and Redis, run serially by `npm test`) and `faults` (worker
+// processes killed, Redis and PostgreSQL of their own stopped and wiped; quick
+// scale in `npm test`, full scale with `npm run test:faults`, see docs/reliability.md).
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -27,6 +29,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      // Builds dist/ when it is stale: the tests spawn the built worker.
+      globalSetup: '<rootDir>/test/faults/support/global-setup.ts',
     },
   ],
 };
