@@ -11,3 +11,4 @@ export * from './timers/timer-store';
 export * from './engine/transition-engine';
 export * from './workflow.module';
 export * from './worker/transition-worker';
+export * from './history/history-store';

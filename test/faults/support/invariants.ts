@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { ChainedHistoryEntry, JsonValue, verifyChain } from '@app/domain';
+import { ChainedHistoryEntry, verifyChain } from '@app/domain';
+import { historyEntryFromRow, HistoryRow } from '@app/workflow';
 
 /**
  * What must hold after any fault, read straight from PostgreSQL. Every figure
@@ -62,23 +63,6 @@ export async function violations(db: DataSource): Promise<Violations> {
   };
 }
 
-interface HistoryRow {
-  application_id: string;
-  seq: number;
-  type: string;
-  from_status: string | null;
-  to_status: string | null;
-  actor_id: string | null;
-  actor_name: string;
-  actor_role: string;
-  opinion: string | null;
-  signature: string | null;
-  corrections: JsonValue | null;
-  at: Date;
-  prev_hash: string;
-  hash: string;
-}
-
 /** Verifies every application's chain with the domain's verifier, a page of applications at a time. */
 async function chainViolations(
   db: DataSource,
@@ -98,7 +82,7 @@ async function chainViolations(
     const byApplication = new Map<string, ChainedHistoryEntry[]>();
     for (const r of rows) {
       const list = byApplication.get(r.application_id) ?? [];
-      list.push(entryOf(r));
+      list.push(historyEntryFromRow(r));
       byApplication.set(r.application_id, list);
     }
     for (const entries of byApplication.values()) {
@@ -109,23 +93,6 @@ async function chainViolations(
   }
   return { brokenChains, historyOutOfOrder };
 }
-
-const entryOf = (r: HistoryRow): ChainedHistoryEntry => ({
-  applicationId: r.application_id,
-  seq: r.seq,
-  type: r.type,
-  from: r.from_status,
-  to: r.to_status,
-  actorId: r.actor_id,
-  actorName: r.actor_name,
-  actorRole: r.actor_role,
-  opinion: r.opinion,
-  signature: r.signature,
-  corrections: r.corrections,
-  at: r.at.toISOString(),
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 export const NO_VIOLATIONS: Violations = {
   duplicatedTransitions: 0,

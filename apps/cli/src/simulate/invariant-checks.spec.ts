@@ -5,11 +5,11 @@ import {
   expectedTierTable,
   explainOutcome,
   formatTierTable,
-  HistoryRow,
   tallyLines,
   tierTableDifferences,
   unexpectedHours,
 } from './invariant-checks';
+import type { HistoryRow } from '@app/workflow';
 
 const RULES = noticeRules(2025, 4_300_000);
 

@@ -1,11 +1,5 @@
-import {
-  areaTier,
-  ChainedHistoryEntry,
-  CampaignRules,
-  incomeTier,
-  JsonValue,
-  verifyChain,
-} from '@app/domain';
+import { areaTier, ChainedHistoryEntry, CampaignRules, incomeTier, verifyChain } from '@app/domain';
+import { historyEntryFromRow, HistoryRow } from '@app/workflow';
 import { formatCount } from './progress';
 import type { Fate } from './season-plan';
 import {
@@ -99,44 +93,6 @@ export function tierTableDifferences(expected: TierTable, actual: TierTable): st
   return found;
 }
 
-/** One row of application_history as PostgreSQL returns it. */
-export interface HistoryRow {
-  application_id: string;
-  seq: number;
-  type: string;
-  from_status: string | null;
-  to_status: string | null;
-  actor_id: string | null;
-  actor_name: string;
-  actor_role: string;
-  opinion: string | null;
-  signature: string | null;
-  corrections: JsonValue | null;
-  at: Date;
-  prev_hash: string;
-  hash: string;
-}
-
-/** The same mapping as the history store's, for verifying chains in bulk. */
-export function toChainedEntry(r: HistoryRow): ChainedHistoryEntry {
-  return {
-    applicationId: r.application_id,
-    seq: r.seq,
-    type: r.type,
-    from: r.from_status,
-    to: r.to_status,
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    actorRole: r.actor_role,
-    opinion: r.opinion,
-    signature: r.signature,
-    corrections: r.corrections,
-    at: r.at.toISOString(),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
-
 /** Verifies each application's chain (rows ordered by application, then seq) with the domain's verifyChain. */
 export class ChainTally {
   valid = 0;
@@ -148,7 +104,7 @@ export class ChainTally {
     for (const row of rows) {
       if (this.current.length > 0 && this.current[0].applicationId !== row.application_id)
         this.flush();
-      this.current.push(toChainedEntry(row));
+      this.current.push(historyEntryFromRow(row));
       this.entries += 1;
     }
   }

@@ -3,14 +3,13 @@ import { AuthUser } from '@app/access';
 import { Clock } from '@app/clock';
 import { LIVE_STATUSES } from '@app/domain';
 import { countTierTable, TierTable } from '@app/statistics';
-import { HistoryService, TransitionQueue } from '@app/workflow';
+import { HistoryRow, HistoryService, TransitionQueue } from '@app/workflow';
 import {
   ChainTally,
   check,
   CheckLine,
   expectedTierTable,
   explainOutcome,
-  HistoryRow,
   tierTableDifferences,
   unexpectedHours,
 } from './invariant-checks';

@@ -8,7 +8,8 @@ import {
   JsonValue,
 } from '@app/domain';
 
-interface HistoryRow {
+/** One row of `application_history` as PostgreSQL returns it. */
+export interface HistoryRow {
   application_id: string;
   seq: number;
   type: string;
@@ -25,7 +26,8 @@ interface HistoryRow {
   hash: string;
 }
 
-function fromRow(r: HistoryRow): ChainedHistoryEntry {
+/** The row as the domain's chained entry (what verifyChain reads). */
+export function historyEntryFromRow(r: HistoryRow): ChainedHistoryEntry {
   return {
     applicationId: r.application_id,
     seq: r.seq,
@@ -95,7 +97,7 @@ export class HistoryStore {
       `SELECT * FROM application_history WHERE application_id = $1 ORDER BY seq`,
       [applicationId],
     );
-    return rows.map(fromRow);
+    return rows.map(historyEntryFromRow);
   }
 }
 
