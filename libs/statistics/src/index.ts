@@ -1,6 +1,7 @@
 export * from './tier-table';
 export * from './tier-labels';
 export * from './tier-report';
+export * from './scope-query.dto';
 export * from './tier-query.dto';
 export * from './tier-counts';
 export * from './csv';
@@ -12,6 +13,7 @@ export * from './register-row';
 export * from './register-source';
 export * from './register-copy';
 export * from './register-xlsx';
+export * from './register-writer';
 export * from './register-query.dto';
 export * from './register.service';
 export * from './statistics.module';

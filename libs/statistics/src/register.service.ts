@@ -5,29 +5,27 @@ import { AuthUser } from '@app/access';
 import type { Campaign } from '@app/campaigns';
 import type { Region } from '@app/regions';
 import { RegisterQueryDto } from './register-query.dto';
-import type { RegisterRecord } from './register-row';
-import { streamRegisterCsv } from './register-copy';
-import { countRegister, registerBatches } from './register-source';
-import { StatisticsScopes } from './statistics-scope';
+import { countRegister } from './register-source';
+import { RegisterFormat, writeRegister } from './register-writer';
+import { StatisticsScope, StatisticsScopes } from './statistics-scope';
 
-/** An export ready to stream: what it is called, how long it is, and its households in batches when read. */
+/** A register ready to write: what it is of, what it is called, how long it is. */
 export interface RegisterExport {
-  fileName: (extension: 'csv' | 'xlsx') => string;
-  /** Approved households in it now (the streamed batches are read a moment later). */
+  scope: StatisticsScope;
+  fileName: (format: RegisterFormat) => string;
+  /** Approved households in it now (the file is written a moment later). */
   households: number;
-  /** The whole register as CSV, straight from one COPY; answers the households written. */
-  writeCsv: (out: Writable) => Promise<number>;
-  /** The households in batches, for the workbook. */
-  batches: () => AsyncGenerator<RegisterRecord[]>;
+  /** Writes the whole register to `out` and ends it; answers the households written. */
+  write: (format: RegisterFormat, out: Writable) => Promise<number>;
 }
 
 /** What a register file of this campaign and region is called, whichever way it is made. */
 export function registerFileName(
   campaign: Pick<Campaign, 'name'>,
   region: Pick<Region, 'name'>,
-  extension: 'csv' | 'xlsx',
+  format: RegisterFormat,
 ): string {
-  return `${campaign.name}-${region.name}-困难家庭名册.${extension}`;
+  return `${campaign.name}-${region.name}-困难家庭名册.${format}`;
 }
 
 /**
@@ -45,13 +43,13 @@ export class RegisterService {
 
   /** Decides the scope (a 404 or 403 comes from here, before anything is sent). */
   async open(user: AuthUser, query: RegisterQueryDto): Promise<RegisterExport> {
-    const { campaign, region } = await this.scopes.resolve(user, query);
-    const filter = { campaignId: campaign.id, regionPath: region.path };
+    const scope = await this.scopes.resolve(user, query);
+    const filter = { campaignId: scope.campaign.id, regionPath: scope.region.path };
     return {
-      fileName: (extension) => registerFileName(campaign, region, extension),
+      scope,
+      fileName: (format) => registerFileName(scope.campaign, scope.region, format),
       households: await countRegister(this.db, filter),
-      writeCsv: (out) => streamRegisterCsv(this.db, filter, out),
-      batches: () => registerBatches(this.db, filter),
+      write: (format, out) => writeRegister(this.db, filter, format, out),
     };
   }
 }

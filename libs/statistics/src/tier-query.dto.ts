@@ -1,23 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { StatisticsScopeQueryDto } from './scope-query.dto';
 import { TIER_STAGES, TierStage } from './tier-labels';
 
 /** The query of GET /api/statistics/tiers and of its .csv and .xlsx forms. */
-export class TierQueryDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  campaignId!: string;
-
-  @ApiProperty({
-    required: false,
-    format: 'uuid',
-    description:
-      "Defaults to the caller's own region (the campaign's county for the bootstrap admin)",
-  })
-  @IsOptional()
-  @IsUUID()
-  regionId?: string;
-
+export class TierQueryDto extends StatisticsScopeQueryDto {
   @ApiProperty({
     required: false,
     enum: TIER_STAGES,

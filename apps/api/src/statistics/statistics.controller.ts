@@ -6,7 +6,9 @@ import { AppConfig } from '@app/config';
 import {
   buildTierWorkbook,
   ExportAbortedError,
+  REGISTER_CONTENT_TYPES,
   REGISTER_EXPORTS_PATH,
+  RegisterFormat,
   RegisterExportsService,
   RegisterQueryDto,
   RegisterService,
@@ -14,7 +16,6 @@ import {
   TierQueryDto,
   TierReport,
   TierStatisticsService,
-  writeRegisterXlsx,
   XLSX_CONTENT_TYPE,
 } from '@app/statistics';
 
@@ -72,53 +73,46 @@ export class StatisticsController {
    * Every approved household of the region, by archive number: archive number,
    * community, persons, per-capita figures, tiers. It goes to the city as
    * statistics, so no name and no ID number is in it. Streamed from one
-   * PostgreSQL COPY as the client reads (see streamRegisterCsv). A register longer
+   * PostgreSQL COPY as the client reads (see writeRegister). A register longer
    * than REGISTER_DIRECT_LIMIT households is queued as an export instead: 202
    * with the export to follow (see RegisterExportsController).
    */
   @Get('register.csv')
   @ApiProduces('text/csv')
-  async registerCsv(
+  registerCsv(
     @CurrentUser() user: AuthUser,
     @Query() query: RegisterQueryDto,
     @Res() res: Response,
   ): Promise<void> {
-    const register = await this.register.open(user, query);
-    if (register.households > this.config.registerDirectLimit)
-      return this.queued(user, query, 'csv', res);
-    res.attachment(register.fileName('csv'));
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    await untilClientLeaves(async () => {
-      await register.writeCsv(res);
-      res.end();
-    });
+    return this.sendRegister(user, query, 'csv', res);
   }
 
-  /** The same register as a workbook, written row by row through exceljs's streaming writer. */
+  /** The same register as a workbook, one sheet row per household. */
   @Get('register.xlsx')
   @ApiProduces(XLSX_CONTENT_TYPE)
-  async registerXlsx(
+  registerXlsx(
     @CurrentUser() user: AuthUser,
     @Query() query: RegisterQueryDto,
     @Res() res: Response,
   ): Promise<void> {
-    const register = await this.register.open(user, query);
-    if (register.households > this.config.registerDirectLimit)
-      return this.queued(user, query, 'xlsx', res);
-    res.attachment(register.fileName('xlsx'));
-    res.setHeader('Content-Type', XLSX_CONTENT_TYPE);
-    // The writer ends the response when the workbook is complete.
-    await untilClientLeaves(() => writeRegisterXlsx(register.batches(), res));
+    return this.sendRegister(user, query, 'xlsx', res);
   }
 
-  private async queued(
+  private async sendRegister(
     user: AuthUser,
     query: RegisterQueryDto,
-    format: 'csv' | 'xlsx',
+    format: RegisterFormat,
     res: Response,
   ): Promise<void> {
-    const view = await this.exports.request(user, { ...query, format });
-    res.status(202).location(`${REGISTER_EXPORTS_PATH}/${view.id}`).json(view);
+    const register = await this.register.open(user, query);
+    if (register.households > this.config.registerDirectLimit) {
+      const view = await this.exports.queue(user, register.scope, format);
+      res.status(202).location(`${REGISTER_EXPORTS_PATH}/${view.id}`).json(view);
+      return;
+    }
+    res.attachment(register.fileName(format));
+    res.setHeader('Content-Type', REGISTER_CONTENT_TYPES[format]);
+    await untilClientLeaves(() => register.write(format, res));
   }
 
   /** The contract's table, plus `outsideTiers` (submitted households in no tier) and what it is of. */
@@ -130,7 +124,7 @@ export class StatisticsController {
 
 /**
  * A client that closes the connection mid-export is no error of ours: the
- * batches stop (their transaction is rolled back) and nothing is left to answer.
+ * COPY stops (its connection is discarded) and nothing is left to answer.
  * Any other failure goes on to AllExceptionsFilter, which cuts the connection.
  */
 async function untilClientLeaves(write: () => Promise<unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RegisterExportFormat } from './register-export';
+import type { RegisterFormat } from '../register-writer';
 
 /**
  * Export files live under `<UPLOAD_DIR>/exports`, named by the export's id
@@ -10,14 +10,6 @@ export function exportsDir(uploadDir: string): string {
   return join(uploadDir, 'exports');
 }
 
-export function exportFilePath(
-  uploadDir: string,
-  id: string,
-  format: RegisterExportFormat,
-): string {
+export function exportFilePath(uploadDir: string, id: string, format: RegisterFormat): string {
   return join(exportsDir(uploadDir), `${id}.${format}`);
-}
-
-export function partFilePath(uploadDir: string, id: string, format: RegisterExportFormat): string {
-  return `${exportFilePath(uploadDir, id, format)}.part`;
 }

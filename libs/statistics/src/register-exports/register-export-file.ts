@@ -10,7 +10,7 @@ export interface WrittenFile {
 }
 
 /**
- * Writes a file through `write` (which answers the rows it wrote) to
+ * Writes a file through `write` (which ends the stream and answers the rows it wrote) to
  * `<path>.part`, flushes it to disk and only then renames it to `path`: a
  * crash at any moment leaves either no file or a complete one under the final
  * name. A failure removes the part.
@@ -24,8 +24,6 @@ export async function writeFileAtomically(
   const out = createWriteStream(part);
   try {
     const rowsWritten = await write(out);
-    // The workbook writer ends the stream itself; the CSV writer leaves it open.
-    if (!out.writableEnded) out.end();
     await finished(out);
     await syncToDisk(part);
     await rename(part, path);

@@ -1,6 +1,7 @@
+import type { RegisterFormat } from '../register-writer';
+
 /** Where an export is: queued → running → done (then expired) or failed. */
 export type RegisterExportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';
-export type RegisterExportFormat = 'csv' | 'xlsx';
 
 /** A row of `register_exports`, as read. */
 export interface RegisterExportRow {
@@ -8,7 +9,7 @@ export interface RegisterExportRow {
   requested_by: string;
   campaign_id: string;
   region_id: string;
-  format: RegisterExportFormat;
+  format: RegisterFormat;
   status: RegisterExportStatus;
   file_name: string;
   rows_total: number | null;
@@ -27,7 +28,7 @@ export interface RegisterExportView {
   id: string;
   campaignId: string;
   regionId: string;
-  format: RegisterExportFormat;
+  format: RegisterFormat;
   status: RegisterExportStatus;
   fileName: string;
   /** Households written so far, and how many there are (known once the export has started). */

@@ -12,10 +12,8 @@ import {
   QUEUES,
   WORKER_CLOSE_TIMEOUT_MS,
 } from '@app/queue';
-import { streamRegisterCsv } from '../register-copy';
-import type { RegisterRecord } from '../register-row';
-import { countRegister, registerBatches, RegisterFilter } from '../register-source';
-import { writeRegisterXlsx } from '../register-xlsx';
+import { countRegister, RegisterFilter } from '../register-source';
+import { writeRegister } from '../register-writer';
 import { exportFilePath } from './export-files';
 import { RegisterExportRow } from './register-export';
 import { writeFileAtomically } from './register-export-file';
@@ -99,13 +97,12 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
   private async write(row: RegisterExportRow): Promise<void> {
     const filter = await this.filterOf(row);
     await this.store.setTotal(row.id, await countRegister(this.db, filter));
-    const progress = (rowsWritten: number) => this.store.setProgress(row.id, rowsWritten);
     const written = await writeFileAtomically(
       exportFilePath(this.config.uploadDir, row.id, row.format),
       (out) =>
-        row.format === 'csv'
-          ? streamRegisterCsv(this.db, filter, out, progress)
-          : writeRegisterXlsx(reportingProgress(registerBatches(this.db, filter), progress), out),
+        writeRegister(this.db, filter, row.format, out, (rowsWritten) =>
+          this.store.setProgress(row.id, rowsWritten),
+        ),
     );
     const finishedAt = this.clock.now();
     await this.store.finish(row.id, {
@@ -121,18 +118,5 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
       [row.region_id],
     );
     return { campaignId: row.campaign_id, regionPath: region.path };
-  }
-}
-
-/** Passes the batches on and, once the writer has taken each, reports how many rows it has had. */
-async function* reportingProgress(
-  batches: AsyncIterable<RegisterRecord[]>,
-  onBatch: (rowsWritten: number) => Promise<void>,
-): AsyncGenerator<RegisterRecord[]> {
-  let rows = 0;
-  for await (const batch of batches) {
-    yield batch;
-    rows += batch.length;
-    await onBatch(rows);
   }
 }

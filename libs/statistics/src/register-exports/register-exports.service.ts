@@ -4,13 +4,13 @@ import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { AppError } from '@app/http';
 import { registerFileName } from '../register.service';
-import { StatisticsScopes } from '../statistics-scope';
+import { StatisticsScope, StatisticsScopes } from '../statistics-scope';
+import { REGISTER_CONTENT_TYPES, RegisterFormat } from '../register-writer';
 import { exportFilePath } from './export-files';
 import { RegisterExportRow, RegisterExportView, toView } from './register-export';
 import { CreateRegisterExportDto } from './register-export.dto';
 import { RegisterExportQueue } from './register-export-queue';
 import { RegisterExportsStore } from './register-exports.store';
-import { XLSX_CONTENT_TYPE } from '../xlsx';
 
 /** How long a request waits to hand its job to Redis; past it, the workers' reconciler adds the job. */
 const ENQUEUE_WAIT_MS = 5_000;
@@ -34,20 +34,28 @@ export class RegisterExportsService {
   constructor(
     private readonly config: AppConfig,
     private readonly store: RegisterExportsStore,
-    private readonly queue: RegisterExportQueue,
+    private readonly jobs: RegisterExportQueue,
     private readonly scopes: StatisticsScopes,
     private readonly clock: Clock,
   ) {}
 
   /** Records the export (the scope is decided here: 404/403 before anything is queued) and queues it. */
   async request(user: AuthUser, dto: CreateRegisterExportDto): Promise<RegisterExportView> {
-    const { campaign, region } = await this.scopes.resolve(user, dto);
+    return this.queue(user, await this.scopes.resolve(user, dto), dto.format);
+  }
+
+  /** Records and queues an export of a scope already resolved for `user`. */
+  async queue(
+    user: AuthUser,
+    { campaign, region }: StatisticsScope,
+    format: RegisterFormat,
+  ): Promise<RegisterExportView> {
     const row = await this.store.insert({
       requestedBy: user.id,
       campaignId: campaign.id,
       regionId: region.id,
-      format: dto.format,
-      fileName: registerFileName(campaign, region, dto.format),
+      format,
+      fileName: registerFileName(campaign, region, format),
       requestedAt: this.clock.now(),
     });
     await this.handOver(row.id);
@@ -78,7 +86,7 @@ export class RegisterExportsService {
       path: exportFilePath(this.config.uploadDir, row.id, row.format),
       fileName: row.file_name,
       sizeBytes: row.size_bytes ?? 0,
-      contentType: row.format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_CONTENT_TYPE,
+      contentType: REGISTER_CONTENT_TYPES[row.format],
     };
   }
 
@@ -98,7 +106,7 @@ export class RegisterExportsService {
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, ENQUEUE_WAIT_MS);
     });
-    const added = this.queue
+    const added = this.jobs
       .enqueue(id)
       .catch((e: Error) => this.logger.warn(`export ${id} left for the reconciler: ${e.message}`));
     await Promise.race([added, timeout]);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { updateReturning } from '@app/database';
-import type { RegisterExportFormat, RegisterExportRow } from './register-export';
+import type { RegisterFormat } from '../register-writer';
+import type { RegisterExportRow } from './register-export';
 
 // bigint arrives from pg as a string; a file size fits a double exactly.
 const COLUMNS = `id, requested_by, campaign_id, region_id, format, status, file_name, rows_total,
@@ -12,7 +13,7 @@ export interface NewRegisterExport {
   requestedBy: string;
   campaignId: string;
   regionId: string;
-  format: RegisterExportFormat;
+  format: RegisterFormat;
   fileName: string;
   requestedAt: Date;
 }
