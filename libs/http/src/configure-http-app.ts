@@ -5,7 +5,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import { AppConfig, trustProxySetting } from '@app/config';
 import { errorBody } from './error-body';
-import { jsonBodyProblem } from './json-body-shape';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { DenialListener } from './denial-listener';
 import { requestId } from './request-id';
@@ -56,19 +55,15 @@ function optional<T>(
 /**
  * body-parser reports through Express' error chain, which Nest's filters do not
  * see; answering here keeps malformed and oversized bodies in the contract's shape.
- * A parsed body is then checked for what the recursive validation would choke
- * on (deep nesting) or silently drop (prototype keys), before any route sees it.
+ * What the recursive validation would choke on (deep nesting) or silently drop
+ * (prototype keys) is refused by the validation pipe, for bodies, queries and
+ * upload fields alike (see jsonBodyProblem).
  */
 function jsonBody() {
   const parse = json({ limit: JSON_BODY_LIMIT, strict: true });
   return (req: Request, res: Response, next: NextFunction): void => {
     parse(req, res, (err?: unknown) => {
-      if (!err) {
-        const problem = jsonBodyProblem(req.body);
-        if (!problem) return next();
-        res.status(problem.statusCode).json(problem);
-        return;
-      }
+      if (!err) return next();
       const status = (err as { status?: number }).status === 413 ? 413 : 400;
       const body =
         status === 413

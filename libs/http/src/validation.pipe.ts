@@ -4,9 +4,9 @@ import { jsonBodyProblem } from './json-body-shape';
 
 /**
  * class-transformer drops `__proto__`, `constructor` and `prototype` keys
- * without a word, so forbidNonWhitelisted never sees them. The JSON body
- * middleware refuses them in JSON bodies; query strings and multipart fields
- * reach only this pipe, which refuses them the same way before transforming.
+ * without a word, so forbidNonWhitelisted never sees them, and it recurses, so
+ * a body nested thousands deep overflows the stack. Every body, query and
+ * upload form passes here first: both are refused before transforming.
  */
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
