@@ -1,12 +1,18 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { Workbook } from 'exceljs';
-import type { Test } from 'supertest';
 import { exportFilePath, RegisterExportView, RegisterExportWorker } from '@app/statistics';
 import { createApplicant, residentId } from './factories/applications.factory';
 import { createStaff } from './factories/users.factory';
 import { TEST_ENV } from './support/test-env';
-import { bearer, createTestApp, expectError, resetDatabase, TestApp } from './support/test-app';
+import {
+  bearer,
+  binary,
+  createTestApp,
+  expectError,
+  resetDatabase,
+  TestApp,
+} from './support/test-app';
 import { workflowWorld, WorkflowWorld } from './support/workflow-fixture';
 
 /**
@@ -40,15 +46,6 @@ const perPerson = (total: number, persons: number) =>
   Math.floor((2 * total + persons) / (2 * persons));
 const twoDecimals = (hundredths: number) =>
   `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
-
-function binary(req: Test): Test {
-  return req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    const stream = res as unknown as NodeJS.ReadableStream;
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-}
 
 describe('Register exports as queued jobs', () => {
   let t: TestApp;

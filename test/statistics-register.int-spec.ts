@@ -1,6 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
 import { Workbook } from 'exceljs';
-import type { Test } from 'supertest';
 import {
   ExportAbortedError,
   registerBatches,
@@ -11,7 +10,14 @@ import {
 import { createApplicant, residentId } from './factories/applications.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { createStaff } from './factories/users.factory';
-import { bearer, createTestApp, expectError, resetDatabase, TestApp } from './support/test-app';
+import {
+  bearer,
+  binary,
+  createTestApp,
+  expectError,
+  resetDatabase,
+  TestApp,
+} from './support/test-app';
 import {
   approveThroughAllLevels,
   getApplication,
@@ -152,16 +158,6 @@ const FIXTURES: Fixture[] = [
   fixture(null, 'c01', 3, 900_000, 3000, [30, 1000], 'draft', null),
   fixture(8, 'c00', 3, 900_000, 3000, [30, 1000], 'approved', null, true),
 ];
-
-/** Collects the body as bytes, whatever its content type. */
-function binary(req: Test): Test {
-  return req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    const stream = res as unknown as NodeJS.ReadableStream;
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-}
 
 /** The CSV's lines after the BOM, without the empty string after the last CRLF. */
 function csvLines(bytes: Buffer): string[] {

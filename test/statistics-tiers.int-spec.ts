@@ -3,7 +3,14 @@ import type { Test } from 'supertest';
 import { createApplicant } from './factories/applications.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { createStaff } from './factories/users.factory';
-import { bearer, createTestApp, expectError, resetDatabase, TestApp } from './support/test-app';
+import {
+  bearer,
+  binary,
+  createTestApp,
+  expectError,
+  resetDatabase,
+  TestApp,
+} from './support/test-app';
 import {
   decide,
   getApplication,
@@ -169,16 +176,6 @@ function expectedTable(stage: Stage, communities: Community[]) {
 const EVERY_COMMUNITY: Community[] = ['c00', 'c01', 'c10', 'c11'];
 const TOWN_0: Community[] = ['c00', 'c01'];
 const TOWN_1: Community[] = ['c10', 'c11'];
-
-/** Collects the body as bytes, whatever its content type. */
-function binary(req: Test): Test {
-  return req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    const stream = res as unknown as NodeJS.ReadableStream;
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-}
 
 /** A CSV line split into cells (the table's lines hold no quoted fields). */
 function csvRow(text: string, label: string): string[] {

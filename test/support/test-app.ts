@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import type { Response } from 'supertest';
+import type { Response, Test as Request } from 'supertest';
 import { DataSource } from 'typeorm';
 import { UsersService } from '@app/access';
 import { Clock, ManualClock } from '@app/clock';
@@ -123,4 +123,14 @@ export function expectError(res: Response, status: number, code: string): ErrorD
     details: expect.any(Array),
   });
   return (res.body as { details: ErrorDetail[] }).details;
+}
+
+/** Collects the body as bytes, whatever its content type (CSV, XLSX downloads). */
+export function binary(req: Request): Request {
+  return req.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    const stream = res as unknown as NodeJS.ReadableStream;
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => done(null, Buffer.concat(chunks)));
+  });
 }
