@@ -1,8 +1,7 @@
-import { workflowWorld } from '../support/workflow-fixture';
 import { CommandSender } from './support/commands';
 import { FaultBed } from './support/fault-bed';
 import { printFigures, seconds } from './support/figures';
-import { readyDrafts, registerApplicant } from './support/households';
+import { draftsInWorld } from './support/households';
 import { NO_VIOLATIONS, violations } from './support/invariants';
 import { Journey, tallyAnswers, transitionsMade } from './support/journey';
 import { PrivateRedis } from './support/private-redis';
@@ -45,15 +44,7 @@ describe('rolling SIGTERM restarts of worker processes under load', () => {
       redis = await PrivateRedis.start();
       bed = await FaultBed.start({ name: 'graceful-shutdown', redis, clock: 'manual', workers: 2 });
       const db = bed.db;
-      const world = await workflowWorld(bed.api);
-      const applicant = await registerApplicant(bed);
-      const community = world.tree.towns[0].communities[0];
-      const ids = await readyDrafts(
-        bed,
-        applicant,
-        { campaignId: world.campaignId, communityId: community },
-        applications,
-      );
+      const { world, applicant, ids } = await draftsInWorld(bed, applications);
       watch = await QueueWatch.start(bed.env);
 
       const journey = new Journey(bed, world, applicant, new CommandSender(bed.client));

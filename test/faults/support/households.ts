@@ -3,6 +3,7 @@ import { AuthUser } from '@app/access';
 import { ApplicationBodyDto, ApplicationsService, ApplicationView } from '@app/applications';
 import { residentId } from '../../../libs/domain/src/testing/resident-ids';
 import { createApplicant, PDF } from '../../factories/applications.factory';
+import { workflowWorld, WorkflowWorld } from '../../support/workflow-fixture';
 import { FaultBed } from './fault-bed';
 import { mapLimit } from './wait';
 
@@ -130,4 +131,24 @@ async function fileMaterials(bed: FaultBed, applicant: Applicant, drafts: Applic
       applicant.user.id,
     ],
   );
+}
+
+/**
+ * The start of most fault tests: a county with its reviewers and campaign
+ * (workflowWorld), one applicant, and `count` ready drafts in its first community.
+ */
+export async function draftsInWorld(
+  bed: FaultBed,
+  count: number,
+): Promise<{ world: WorkflowWorld; applicant: Applicant; ids: string[] }> {
+  const world = await workflowWorld(bed.api);
+  const applicant = await registerApplicant(bed);
+  const communityId = world.tree.towns[0].communities[0];
+  const ids = await readyDrafts(
+    bed,
+    applicant,
+    { campaignId: world.campaignId, communityId },
+    count,
+  );
+  return { world, applicant, ids };
 }
