@@ -88,6 +88,11 @@ describe('faults of the transition queue', () => {
       await count(t, `SELECT count(*) AS n FROM command_results WHERE job_id = $1`, [job.id]),
     ).toBe(1);
 
+    // Listening before the restarted worker exists: its completion cannot pass unheard.
+    const { connection, prefix } = queueConnection(loadConfig(TEST_ENV));
+    const events = new QueueEvents(QUEUES.transitions, { connection, prefix });
+    await events.waitUntilReady();
+
     // The restarted worker finds the job stalled, runs it again, and answers the recorded outcome.
     let restartedRuns = 0;
     const restarted = service.createWorker(
@@ -99,8 +104,6 @@ describe('faults of the transition queue', () => {
         },
     );
     extraWorkers.push(restarted);
-    const { connection, prefix } = queueConnection(loadConfig(TEST_ENV));
-    const events = new QueueEvents(QUEUES.transitions, { connection, prefix });
     try {
       const outcome = (await job.waitUntilFinished(events, 25_000)) as { statusCode: number };
       expect(outcome.statusCode).toBe(200);

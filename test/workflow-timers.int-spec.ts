@@ -133,10 +133,12 @@ describe('timers survive a Redis wipe (system clock)', () => {
       { applicationId: id, timerId: timer.id },
       { jobId: timer.id, attempts: 1 },
     );
+    // No stalled-job check of its own: it would hold the queue's check for BullMQ's
+    // default 30 s, and a later test file's worker on this run's queue would wait.
     const failing = new Worker(
       QUEUES.transitions,
       () => Promise.reject(new Error('connection refused')),
-      queueConnection(loadConfig(TEST_ENV)),
+      { ...queueConnection(loadConfig(TEST_ENV)), skipStalledCheck: true },
     );
     await waitFor(async () => (await queue.getJobState(timer.id)) === 'failed');
     await failing.close();
