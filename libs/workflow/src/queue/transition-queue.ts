@@ -19,6 +19,8 @@ import {
   TransitionJobs,
 } from '@app/queue';
 
+const TIMER_JOBS_MARK = 'timer-jobs-rebuilt';
+
 /** A job to enqueue without waiting for it. */
 export interface QueuedJob<N extends TransitionJobName = TransitionJobName> {
   name: N;
@@ -158,6 +160,20 @@ export class TransitionQueue implements OnApplicationShutdown {
       throw error;
     }
     return true;
+  }
+
+  /**
+   * A mark among the queue's own keys that timer jobs were rebuilt: it
+   * vanishes with them (a wipe, a Redis without persistence restarted).
+   */
+  async timerJobsMarked(): Promise<boolean> {
+    return (await (await this.queue.client).get(this.queue.toKey(TIMER_JOBS_MARK))) !== null;
+  }
+
+  async markTimerJobs(): Promise<void> {
+    await (
+      await this.queue.client
+    ).set(this.queue.toKey(TIMER_JOBS_MARK), new Date().toISOString());
   }
 
   recordedOutcome(jobId: string): Promise<JobOutcome | null> {

@@ -10,6 +10,12 @@ const BATCH = 1000;
  * Longer than a job's whole retry schedule, so a job still retrying is left to it.
  */
 export const OVERDUE_GRACE_MS = 5 * 60_000;
+/**
+ * How far before the last pass an incremental pass looks for new timers: a
+ * timer's created_at is its transaction's start, and a transaction that began
+ * before the last pass but committed after it was not seen by that pass.
+ */
+export const RECENT_MARGIN_MS = 5 * 60_000;
 
 /**
  * Puts timers on the queue. Under the system clock each pending timer is a
@@ -19,6 +25,8 @@ export const OVERDUE_GRACE_MS = 5 * 60_000;
 @Injectable()
 export class TimerScheduler {
   private readonly logger = new Logger('Timers');
+  /** When (database time) this process's last complete reconcile began. */
+  private lastPassStartedAt?: Date;
 
   constructor(
     private readonly db: DataSource,
@@ -40,29 +48,52 @@ export class TimerScheduler {
   }
 
   /**
-   * Rebuilds every pending timer's job from PostgreSQL (after a Redis wipe, or
-   * a crash between a commit and its scheduling), a thousand per round trip;
-   * a job that exists is left alone. A timer well past due whose job failed
-   * for good (every attempt met a database that was down) gets fresh attempts:
-   * the row says it has not fired, so it must. Returns how many it visited.
+   * Rebuilds timer jobs from PostgreSQL, a thousand per round trip; a job that
+   * exists is left alone. A full pass (every pending timer) runs at a worker's
+   * start and whenever Redis has lost the queue's keys (the mark a pass leaves
+   * there is gone: a wipe, a Redis without persistence restarted). Otherwise a
+   * pass looks only at timers created since shortly before the last one began
+   * (a crash between a commit and its scheduling) and at timers well past due:
+   * one whose job failed for good (every attempt met a database that was down)
+   * gets fresh attempts, since the row says it has not fired. Re-adding every
+   * pending timer every minute cost each worker seconds of Redis work at a
+   * county's scale. Returns how many it visited.
    */
   async reconcile(): Promise<number> {
     if (this.clock instanceof ManualClock) return 0;
+    // Read once: the start-up pass and a periodic one may overlap.
+    const last = this.lastPassStartedAt;
+    const [{ now: passStartedAt }]: { now: Date }[] = await this.db.query(`SELECT now() AS now`);
+    const overdueBefore = new Date(this.clock.now().getTime() - OVERDUE_GRACE_MS);
+    const full = !last || !(await this.transitions.timerJobsMarked());
+    const scope = full
+      ? undefined
+      : { createdSince: new Date(last.getTime() - RECENT_MARGIN_MS), dueBefore: overdueBefore };
     let visited = 0;
     let retried = 0;
-    let afterId = '';
-    const overdueBefore = this.clock.now().getTime() - OVERDUE_GRACE_MS;
-    for (;;) {
-      const batch = await pendingTimersAfter(this.db, afterId, BATCH);
-      if (batch.length === 0) break;
-      await this.schedule(batch);
-      for (const t of batch)
-        if (t.dueAt.getTime() < overdueBefore && (await this.transitions.retryFailed(t.id)))
-          retried += 1;
-      visited += batch.length;
-      afterId = batch[batch.length - 1].id;
+    try {
+      // Marked first: a wipe during the pass takes the mark too, so the next pass is full.
+      if (full) await this.transitions.markTimerJobs();
+      let afterId = '';
+      for (;;) {
+        const batch = await pendingTimersAfter(this.db, afterId, BATCH, scope);
+        if (batch.length === 0) break;
+        await this.schedule(batch);
+        for (const t of batch)
+          if (t.dueAt < overdueBefore && (await this.transitions.retryFailed(t.id))) retried += 1;
+        visited += batch.length;
+        afterId = batch[batch.length - 1].id;
+      }
+    } catch (error) {
+      // Only a pass that went through bounds the next one.
+      this.lastPassStartedAt = undefined;
+      throw error;
     }
-    if (visited > 0) this.logger.log(`reconciled ${visited} pending timer(s), ${retried} retried`);
+    this.lastPassStartedAt = passStartedAt;
+    if (visited > 0)
+      this.logger.log(
+        `reconciled ${visited} pending timer(s) (${full ? 'all' : 'recent or overdue'}), ${retried} retried`,
+      );
     return visited;
   }
 

@@ -88,20 +88,29 @@ export async function dueTimers(
   return rows.map(toTimer);
 }
 
+/** Pending timers created since an instant, or due before another (see TimerScheduler.reconcile). */
+export interface RecentOrOverdue {
+  createdSince: Date;
+  dueBefore: Date;
+}
+
 /**
- * Every pending timer, a page at a time by id (a key that round-trips exactly;
- * timestamps do not: PostgreSQL keeps microseconds, JavaScript milliseconds).
+ * Every pending timer (or only those `recentOrOverdue`), a page at a time by id
+ * (a key that round-trips exactly; timestamps do not: PostgreSQL keeps
+ * microseconds, JavaScript milliseconds).
  */
 export async function pendingTimersAfter(
   db: Pick<EntityManager, 'query'>,
   afterId: string,
   limit: number,
+  recentOrOverdue?: RecentOrOverdue,
 ): Promise<TimerRow[]> {
   const rows: TimerDbRow[] = await db.query(
     `SELECT id, application_id, kind, level, due_at FROM timers
       WHERE fired_at IS NULL AND cancelled_at IS NULL AND id > $1
+        AND ($3::timestamptz IS NULL OR created_at >= $3 OR due_at < $4)
       ORDER BY id LIMIT $2`,
-    [afterId, limit],
+    [afterId, limit, recentOrOverdue?.createdSince ?? null, recentOrOverdue?.dueBefore ?? null],
   );
   return rows.map(toTimer);
 }
