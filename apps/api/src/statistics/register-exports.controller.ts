@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -58,15 +56,18 @@ export class RegisterExportsController {
     @Res() res: Response,
   ): Promise<void> {
     const file = await this.exports.download(user, id);
-    // Opened before any header is sent: a missing file is still a clean error.
-    const stream = createReadStream(file.path);
+    // Express streams the file (length, disposition, a client that leaves); only
+    // an error before anything was sent is still ours to answer.
     await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
+      res.download(
+        file.path,
+        file.fileName,
+        {
+          headers: { 'Content-Type': file.contentType, 'Cache-Control': 'no-store' },
+          cacheControl: false,
+        },
+        (error?: Error) => (error && !res.headersSent ? reject(error) : resolve()),
+      );
     });
-    res.attachment(file.fileName);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Length', String(file.sizeBytes));
-    await pipeline(stream, res);
   }
 }

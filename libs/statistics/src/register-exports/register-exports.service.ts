@@ -18,7 +18,6 @@ const ENQUEUE_WAIT_MS = 5_000;
 export interface ExportDownload {
   path: string;
   fileName: string;
-  sizeBytes: number;
   contentType: string;
 }
 
@@ -85,7 +84,6 @@ export class RegisterExportsService {
     return {
       path: exportFilePath(this.config.uploadDir, row.id, row.format),
       fileName: row.file_name,
-      sizeBytes: row.size_bytes ?? 0,
       contentType: REGISTER_CONTENT_TYPES[row.format],
     };
   }
