@@ -417,8 +417,15 @@ async function child(options) {
   const limit = Number(options.limit);
   let rows;
   if (options.child === 'xlsx') {
-    const batches = upTo(statistics.registerBatches(db, filter), limit);
-    rows = await statistics.writeRegisterXlsx(batches, countingSink().stream);
+    // The service's own COPY of sheet rows (streamRegisterXlsx's), cut after `limit` rows.
+    const sql = `COPY (${statistics.approvedHouseholds(
+      filter,
+      statistics.sheetRowSql(statistics.XLSX_HOUSEHOLDS_PER_SHEET),
+    )}) TO STDOUT`;
+    rows = await statistics.writeWorkbook(
+      upTo(statistics.copyOut(db, sql), limit),
+      countingSink().stream,
+    );
   } else {
     const sink = countingSink(limit);
     rows = await statistics
@@ -447,15 +454,24 @@ async function child(options) {
 }
 
 /**
- * The first `limit` households, then stops the batches (their transaction ends).
- * @param {AsyncGenerator<import('../libs/statistics/src').RegisterRecord[]>} batches
+ * The chunks of a COPY up to the end of its `limit`-th line, then stops the COPY
+ * (its connection is discarded), as a LIMIT would.
+ * @param {AsyncGenerator<Buffer>} chunks
  * @param {number} limit
  */
-async function* upTo(batches, limit) {
+async function* upTo(chunks, limit) {
   let left = limit;
-  for await (const batch of batches) {
-    yield batch.length > left ? batch.slice(0, left) : batch;
-    left -= Math.min(batch.length, left);
+  for await (const chunk of chunks) {
+    let end = 0;
+    while (left > 0 && end < chunk.length) {
+      const lf = chunk.indexOf(10, end);
+      if (lf === -1) end = chunk.length;
+      else {
+        end = lf + 1;
+        left -= 1;
+      }
+    }
+    yield end === chunk.length ? chunk : chunk.subarray(0, end);
     if (left === 0) return;
   }
 }

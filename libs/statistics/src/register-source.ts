@@ -2,9 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
-import { NO_HOUSING_TIER } from '@app/applications';
 import { pathPrefixPattern } from './region-prefix';
-import type { RegisterRecord } from './register-row';
 
 export interface RegisterFilter {
   campaignId: string;
@@ -12,13 +10,22 @@ export interface RegisterFilter {
   regionPath: string;
 }
 
+/** Rows between two progress reports of an export. */
+export const PROGRESS_EVERY = 5000;
+
+/**
+ * The register's order: by archive number, then by id the households without
+ * one (never the case for one approved through the workflow, which numbers it).
+ */
+export const REGISTER_ORDER = 'a.archive_no NULLS LAST, a.id';
+
+export const LF = 0x0a;
+
 const APPROVED_IN = `campaign_id = $1 AND region_path LIKE $2 AND status = 'approved'`;
 
 /**
- * The approved households of the filter, as the one query both register files
- * come from: archive number order, the households without a number (never the
- * case for one approved through the workflow, which numbers it) after them by
- * id rather than left out. A COPY takes no parameters, so the two values are
+ * The approved households of the filter in REGISTER_ORDER, as the one query
+ * both register files come from. A COPY takes no parameters, so the two values are
  * quoted as literals (one is a validated UUID, the other a path of ids).
  */
 export function approvedHouseholds(filter: RegisterFilter, columns: string): string {
@@ -27,7 +34,7 @@ export function approvedHouseholds(filter: RegisterFilter, columns: string): str
      WHERE a.campaign_id = ${escapeLiteral(filter.campaignId)}
        AND a.region_path LIKE ${escapeLiteral(pathPrefixPattern(filter.regionPath))}
        AND a.status = 'approved'
-     ORDER BY a.archive_no NULLS LAST, a.id`;
+     ORDER BY ${REGISTER_ORDER}`;
 }
 
 /**
@@ -50,60 +57,11 @@ export async function* copyOut(db: DataSource, sql: string): AsyncGenerator<Buff
   }
 }
 
-// Text format: tab between fields, \N for NULL, backslash escapes in text.
-const RECORD_COLUMNS = `a.archive_no, r.name, a.persons, a.household_income_fen,
-  a.counted_area_centi, a.income_tier, a.area_tier`;
-
-/**
- * Every approved household of the campaign in the region, in batches as the
- * COPY's chunks arrive (a few hundred rows each), in archive order. One
- * statement sees one moment (a household approved meanwhile is in no batch),
- * and nothing lives longer than its chunk, so memory stays flat however long
- * the register: only the columns the register shows are read (`household`,
- * with names and ID numbers, never is).
- */
-export async function* registerBatches(
-  db: DataSource,
-  filter: RegisterFilter,
-): AsyncGenerator<RegisterRecord[]> {
-  let partial = '';
-  for await (const chunk of copyOut(
-    db,
-    `COPY (${approvedHouseholds(filter, RECORD_COLUMNS)}) TO STDOUT`,
-  )) {
-    const text = partial + chunk.toString('utf8');
-    const end = text.lastIndexOf('\n');
-    partial = text.slice(end + 1);
-    if (end < 0) continue;
-    yield text.slice(0, end).split('\n').map(toRecord);
-  }
-  if (partial !== '') throw new Error('The register ended inside a line');
-}
-
-function toRecord(line: string): RegisterRecord {
-  const [archiveNo, community, persons, income, area, incomeTier, areaTier] = line.split('\t');
-  const tier = nullable(areaTier);
-  return {
-    archiveNo: nullable(archiveNo),
-    community: unescapeText(community),
-    persons: Number(persons),
-    householdIncomeFen: Number(income),
-    countedAreaCenti: Number(area),
-    incomeTier: incomeTier === '\\N' ? null : Number(incomeTier),
-    areaTier: tier === null ? null : Number(tier) === NO_HOUSING_TIER ? 'none' : Number(tier),
-  };
-}
-
-function nullable(field: string): string | null {
-  return field === '\\N' ? null : field;
-}
-
-/** COPY's text format escapes backslash, tab, newline and carriage return in text. */
-function unescapeText(field: string): string {
-  if (!field.includes('\\')) return field;
-  return field.replace(/\\(.)/g, (_, c: string) =>
-    c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c,
-  );
+/** The lines (households) a chunk of a COPY's output ends. */
+export function countLines(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) n += 1;
+  return n;
 }
 
 /**

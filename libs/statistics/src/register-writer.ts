@@ -1,9 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { streamRegisterCsv } from './register-copy';
-import type { RegisterRecord } from './register-row';
-import { registerBatches, RegisterFilter } from './register-source';
-import { writeRegisterXlsx } from './register-xlsx';
+import { streamRegisterCsv } from './register-csv';
+import type { RegisterFilter } from './register-source';
+import { streamRegisterXlsx } from './register-xlsx';
 import { XLSX_CONTENT_TYPE } from './xlsx';
 
 export type RegisterFormat = 'csv' | 'xlsx';
@@ -27,22 +26,9 @@ export async function writeRegister(
 ): Promise<number> {
   if (format === 'xlsx') {
     // The workbook writer ends `out` when the workbook is complete.
-    return writeRegisterXlsx(reportingProgress(registerBatches(db, filter), onProgress), out);
+    return streamRegisterXlsx(db, filter, out, onProgress);
   }
   const rows = await streamRegisterCsv(db, filter, out, onProgress);
   out.end();
   return rows;
-}
-
-/** Passes the batches on and, once the writer has taken each, reports how many rows it has had. */
-async function* reportingProgress(
-  batches: AsyncIterable<RegisterRecord[]>,
-  onBatch: (rowsWritten: number) => Promise<void>,
-): AsyncGenerator<RegisterRecord[]> {
-  let rows = 0;
-  for await (const batch of batches) {
-    yield batch;
-    rows += batch.length;
-    await onBatch(rows);
-  }
 }

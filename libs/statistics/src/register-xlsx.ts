@@ -1,162 +1,203 @@
-import { Readable, type Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
+import type { DataSource } from 'typeorm';
 import { ZipFile } from 'yazl';
-import { ExportAbortedError } from './backpressure';
-import { REGISTER_HEADER, RegisterRecord, registerNumberCells } from './register-row';
+import { ExportAbortedError, writeChunk } from './backpressure';
+import { REGISTER_HEADER, REGISTER_SQL } from './register-columns';
+import {
+  approvedHouseholds,
+  copyOut,
+  LF,
+  PROGRESS_EVERY,
+  REGISTER_ORDER,
+  RegisterFilter,
+} from './register-source';
 
 /** A sheet holds at most 1,048,576 rows: the header and this many households. */
 export const XLSX_HOUSEHOLDS_PER_SHEET = 1_048_575;
 
 const SHEET_NAME = '困难家庭名册';
 const WIDTHS = [24, 16, 8, 18, 16, 12, 14];
-const COLUMNS = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
-/** Columns D and E (per-capita income and area) show two decimals. */
-const TWO_DECIMAL_COLUMNS = new Set([3, 4]);
-/** Rows of sheet XML handed to the zip at once (about 30 kB). */
-const ROWS_PER_PIECE = 100;
 /** Style indexes of styles.xml below: 0 plain, 1 builtin number format 2 ("0.00"), 2 bold. */
 const STYLE = { plain: 0, twoDecimals: 1, bold: 2 } as const;
 
 /**
- * Writes the register as a workbook (Office Open XML), one sheet row per
- * household, a further sheet when one is full. The sheet XML is made here, a
- * batch at a time, and flows through the zip to the receiver as a stream: the
- * zip reads the next batch's XML only once it has passed the last one on, and
- * the receiver's backpressure reaches back to the query, so memory stays flat
- * however long the register (a general workbook library builds objects for
- * every row and cell, and exceljs 4.4's streaming writer did not wait for its
- * zip: its memory grew with the register). Figures are numbers shown with two
- * decimals. Ends `out` when the workbook is complete; returns the households written.
+ * Writes the register as a workbook (Office Open XML) straight from one COPY,
+ * as the CSV is written: PostgreSQL makes each household's sheet row, XML and
+ * all (sheetRowSql), and its bytes pass through the zip to the receiver with
+ * backpressure end to end. Nothing per row is built here (no record, no
+ * string), so memory stays flat however long the register: a per-row string
+ * writer left garbage that outlived the young generation, and its peak grew
+ * with the rows. Figures are numbers shown with two decimals; a further sheet
+ * begins when one is full. Ends `out` when the workbook is complete; returns
+ * the households written.
  */
-export async function writeRegisterXlsx(
-  batches: AsyncIterable<readonly RegisterRecord[]>,
+export async function streamRegisterXlsx(
+  db: DataSource,
+  filter: RegisterFilter,
   out: Writable,
+  onProgress: (rowsWritten: number) => Promise<void> = () => Promise.resolve(),
   { householdsPerSheet = XLSX_HOUSEHOLDS_PER_SHEET }: { householdsPerSheet?: number } = {},
 ): Promise<number> {
+  const sql = `COPY (${approvedHouseholds(filter, sheetRowSql(householdsPerSheet))}) TO STDOUT`;
+  return writeWorkbook(copyOut(db, sql), out, { householdsPerSheet, onProgress });
+}
+
+/**
+ * A household's `<row>` of sheet XML as a PostgreSQL expression, numbered
+ * within its sheet (the header is row 1). The text is escaped for XML, and
+ * every character COPY's text format would escape (backslash, tab, newline,
+ * carriage return) becomes a character reference instead, so the COPY's
+ * bytes are the XML itself, one row a line. Characters XML 1.0 cannot hold
+ * are dropped.
+ */
+export function sheetRowSql(householdsPerSheet: number): string {
+  if (!Number.isSafeInteger(householdsPerSheet) || householdsPerSheet < 1)
+    throw new RangeError(`householdsPerSheet must be a positive integer: ${householdsPerSheet}`);
+  const row = `((row_number() OVER (ORDER BY ${REGISTER_ORDER}) - 1) % ${householdsPerSheet} + 2)`;
+  const text = (ref: string, value: string, style: number = STYLE.plain) =>
+    `<c r="${ref}%1$s" s="${style}" t="inlineStr"><is><t>${value}</t></is></c>`;
+  const number = (ref: string, value: string, style: number = STYLE.plain) =>
+    `<c r="${ref}%1$s" s="${style}"><v>${value}</v></c>`;
+  const cells = [
+    '<row r="%1$s">%2$s',
+    text('B', '%3$s'),
+    number('C', '%4$s'),
+    number('D', '%5$s', STYLE.twoDecimals),
+    number('E', '%6$s', STYLE.twoDecimals),
+    text('F', '%7$s'),
+    text('G', '%8$s'),
+    '</row>',
+  ].join('');
+  // An empty archive number leaves its cell out, as a blank cell should be.
+  const archiveCell = `CASE WHEN coalesce(${REGISTER_SQL.archiveNo}, '') = '' THEN ''
+    ELSE format('<c r="A%s" s="${STYLE.plain}" t="inlineStr"><is><t>%s</t></is></c>',
+                ${row}, ${xmlText(REGISTER_SQL.archiveNo)}) END`;
+  return `format('${cells}', ${row}, ${archiveCell}, ${xmlText(REGISTER_SQL.community)},
+    ${REGISTER_SQL.persons}, ${REGISTER_SQL.incomePerPerson}, ${REGISTER_SQL.areaPerPerson},
+    ${REGISTER_SQL.incomeTier}, ${REGISTER_SQL.areaTier})`;
+}
+
+/** A text expression as XML character data whose bytes COPY passes on unescaped. */
+function xmlText(expression: string): string {
+  const dropped = `regexp_replace(${expression}, '[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]', '', 'g')`;
+  const references: [string, string][] = [
+    [`'&'`, `'&amp;'`],
+    [`'<'`, `'&lt;'`],
+    [`'>'`, `'&gt;'`],
+    [`'\\'`, `'&#92;'`],
+    ['chr(9)', `'&#9;'`],
+    ['chr(10)', `'&#10;'`],
+    ['chr(13)', `'&#13;'`],
+  ];
+  return references.reduce((sql, [from, to]) => `replace(${sql}, ${from}, ${to})`, dropped);
+}
+
+export interface WorkbookOptions {
+  /** Households on a sheet before the next begins (a test makes it small). */
+  householdsPerSheet?: number;
+  /** Hears the running count of households written, every PROGRESS_EVERY. */
+  onProgress?: (rowsWritten: number) => Promise<void>;
+}
+
+/**
+ * Zips sheet rows (`<row>` elements, one a line, in chunks that may end
+ * inside a line) into a workbook on `out`. The chunks pass on as they are,
+ * or as slices where a sheet fills up; each waits until the zip has taken the
+ * last, and the zip waits for `out`. Returns the rows written.
+ */
+export async function writeWorkbook(
+  rows: AsyncIterable<Buffer>,
+  out: Writable,
+  { householdsPerSheet = XLSX_HOUSEHOLDS_PER_SHEET, onProgress }: WorkbookOptions = {},
+): Promise<number> {
   const zip = new ZipFile();
+  const sheetNames: string[] = [];
+  let sheet = new PassThrough();
+  let onSheet = 0;
+  let count = 0;
+  let reported = 0;
+  let complete = false;
   const written = new Promise<void>((resolve, reject) => {
     out.once('finish', resolve);
     out.once('error', reject);
     out.once('close', () => reject(new ExportAbortedError()));
   });
   written.catch(() => undefined);
+  // A receiver gone mid-file fails the write waiting on the sheet, which ends the COPY.
+  out.once('close', () => {
+    if (!complete) sheet.destroy(new ExportAbortedError());
+  });
   zip.outputStream.pipe(out);
 
-  const source = new RowSource(batches, householdsPerSheet);
-  const sheetNames: string[] = [];
-  let xml: Readable | undefined;
+  const beginSheet = async () => {
+    const n = sheetNames.length + 1;
+    sheetNames.push(n === 1 ? SHEET_NAME : `${SHEET_NAME}(${n})`);
+    sheet = new PassThrough();
+    sheet.on('error', () => undefined); // seen by the write that waits on it
+    zip.addReadStream(sheet, `xl/worksheets/sheet${n}.xml`);
+    onSheet = 0;
+    await writeChunk(sheet, SHEET_START + HEADER_ROW);
+  };
+  const endSheet = async () => {
+    await writeChunk(sheet, SHEET_END);
+    sheet.end();
+  };
+
   try {
-    do {
-      const sheet = sheetNames.length + 1;
-      sheetNames.push(sheet === 1 ? SHEET_NAME : `${SHEET_NAME}(${sheet})`);
-      // Bytes, not objects: the stream holds one batch's XML before it waits for the zip.
-      xml = Readable.from(sheetXml(source, out), { objectMode: false });
-      const current = xml;
-      const done = new Promise<void>((resolve, reject) => {
-        current.once('end', resolve);
-        current.once('error', reject);
-      });
-      zip.addReadStream(xml, `xl/worksheets/sheet${sheet}.xml`);
-      // The next sheet exists only if this one filled up: known once it has been read.
-      await Promise.race([done, written]);
-    } while (!source.exhausted);
+    await beginSheet();
+    for await (const chunk of rows) {
+      let from = 0;
+      while (from < chunk.length) {
+        if (onSheet === householdsPerSheet) {
+          await endSheet();
+          await beginSheet();
+        }
+        const { end, lines } = afterLines(chunk, from, householdsPerSheet - onSheet);
+        await writeChunk(
+          sheet,
+          from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end),
+        );
+        onSheet += lines;
+        count += lines;
+        from = end;
+      }
+      if (onProgress && count - reported >= PROGRESS_EVERY) await onProgress((reported = count));
+    }
+    await endSheet();
     for (const [name, content] of workbookParts(sheetNames))
       zip.addBuffer(Buffer.from(content, 'utf8'), name);
     zip.end();
     await written;
-    return source.count;
+    complete = true;
+    return count;
   } catch (error) {
-    xml?.destroy();
-    await source.close();
+    complete = true;
+    sheet.destroy();
     out.destroy();
     throw error;
   }
 }
 
-/** The households, a sheet's worth at a time, across batches that may straddle two sheets. */
-class RowSource {
-  private readonly iterator: AsyncIterator<readonly RegisterRecord[], unknown>;
-  private pending: readonly RegisterRecord[] = [];
-  private ended = false;
-  count = 0;
-
-  constructor(
-    batches: AsyncIterable<readonly RegisterRecord[]>,
-    private readonly perSheet: number,
-  ) {
-    this.iterator = batches[Symbol.asyncIterator]();
+/** Where the `max`-th line from `from` ends (or the chunk does), and how many lines end before. */
+function afterLines(chunk: Buffer, from: number, max: number): { end: number; lines: number } {
+  let lines = 0;
+  let i = from;
+  while (lines < max) {
+    const lf = chunk.indexOf(LF, i);
+    if (lf === -1) return { end: chunk.length, lines };
+    lines += 1;
+    i = lf + 1;
   }
-
-  get exhausted(): boolean {
-    return this.ended && this.pending.length === 0;
-  }
-
-  /** The next rows for a sheet that holds `onSheet` already; empty when the sheet is full or all are read. */
-  async next(onSheet: number): Promise<readonly RegisterRecord[]> {
-    const room = this.perSheet - onSheet;
-    if (room <= 0) return [];
-    if (this.pending.length === 0 && !this.ended) await this.pull();
-    const rows = this.pending.slice(0, room);
-    this.pending = this.pending.slice(rows.length);
-    this.count += rows.length;
-    // Peeks ahead when the sheet is exactly full, so a last empty sheet is never begun.
-    if (this.pending.length === 0 && !this.ended && rows.length === room) await this.pull();
-    return rows;
-  }
-
-  private async pull(): Promise<void> {
-    const result = await this.iterator.next();
-    if (result.done) this.ended = true;
-    else this.pending = result.value;
-  }
-
-  /** Ends the batches early (their transaction is released). */
-  async close(): Promise<void> {
-    this.ended = true;
-    await this.iterator.return?.();
-  }
+  return { end: i, lines };
 }
 
-async function* sheetXml(source: RowSource, out: Writable): AsyncGenerator<string> {
-  yield SHEET_START;
-  yield rowXml(1, REGISTER_HEADER, STYLE.bold);
-  let onSheet = 0;
-  for (;;) {
-    if (out.destroyed) throw new ExportAbortedError();
-    const rows = await source.next(onSheet);
-    if (rows.length === 0) break;
-    let chunk = '';
-    for (const [i, record] of rows.entries()) {
-      onSheet += 1;
-      chunk += rowXml(onSheet + 1, registerNumberCells(record));
-      // Small pieces: a string past ~128 kB is born in V8's large-object space and
-      // waits for a full collection; these die young, in the cheap one.
-      if ((i + 1) % ROWS_PER_PIECE === 0) {
-        yield chunk;
-        chunk = '';
-      }
-    }
-    if (chunk !== '') yield chunk;
-  }
-  yield SHEET_END;
-}
-
-function rowXml(
-  r: number,
-  cells: readonly (string | number)[],
-  style: number = STYLE.plain,
-): string {
-  let xml = `<row r="${r}">`;
-  cells.forEach((value, i) => {
-    const ref = `${COLUMNS[i]}${r}`;
-    if (typeof value === 'number') {
-      const s = TWO_DECIMAL_COLUMNS.has(i) ? STYLE.twoDecimals : style;
-      xml += `<c r="${ref}" s="${s}"><v>${value}</v></c>`;
-    } else if (value !== '') {
-      xml += `<c r="${ref}" s="${style}" t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`;
-    }
-  });
-  return `${xml}</row>`;
-}
+const HEADER_ROW =
+  '<row r="1">' +
+  REGISTER_HEADER.map(
+    (title, i) =>
+      `<c r="${String.fromCharCode(65 + i)}1" s="${STYLE.bold}" t="inlineStr"><is><t>${escapeXml(title)}</t></is></c>`,
+  ).join('') +
+  '</row>\n';
 
 /** Text as XML character data; characters XML 1.0 cannot hold are dropped. */
 function escapeXml(text: string): string {
