@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { registerApplicant } from './factories/applicants.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { createStaff } from './factories/users.factory';
@@ -244,5 +247,54 @@ describe('calendar', () => {
       );
       expectError(res, 403, 'FORBIDDEN');
     });
+  });
+});
+
+describe('a year announced after the package (OFFICIAL_CALENDAR_FILE)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // A made-up 2027, as a county would drop in the State Council's notice for it.
+    const path = join(mkdtempSync(join(tmpdir(), 'calendar-')), 'official-2027.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        holidays: { '2027-01-01': "New Year's Day,元旦,1", '2027-01-04': "New Year's Day,元旦,1" },
+        workdays: { '2027-01-09': "New Year's Day,元旦,1" },
+      }),
+    );
+    t = await createTestApp({ OFFICIAL_CALENDAR_FILE: path }, { withWorker: false });
+    await resetDatabase(t);
+  });
+  afterAll(() => t.close());
+
+  it('counts the new year by its notice, and the package’s years as before', async () => {
+    const admin = await adminToken(t);
+    const res = await t
+      .http()
+      .get('/api/calendar/workdays')
+      .query({ from: '2026-12-31', to: '2027-01-09' })
+      .set(bearer(admin))
+      .expect(200);
+    const days = res.body as Day[];
+    expect(days.filter((d) => d.workday).map((d) => d.date)).toEqual([
+      '2026-12-31',
+      '2027-01-05',
+      '2027-01-06',
+      '2027-01-07',
+      '2027-01-08',
+      '2027-01-09',
+    ]);
+    expect(days.find((d) => d.date === '2027-01-04')?.reason).toBe('holiday:元旦');
+    expect(days.find((d) => d.date === '2027-01-09')?.reason).toBe('adjusted-workday:元旦');
+  });
+
+  it('refuses to start on a file it cannot read', async () => {
+    await expect(
+      createTestApp(
+        { OFFICIAL_CALENDAR_FILE: '/nonexistent/official.json' },
+        { withWorker: false },
+      ),
+    ).rejects.toThrow(/CALENDAR|calendar/);
   });
 });

@@ -7,6 +7,7 @@ import { updateReturning } from '@app/database';
 import { createApplicant, familyBody, submittable } from './factories/applications.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
+import { calendarAroundToday, windowAroundToday } from './support/calendar-around-today';
 import { TEST_ENV } from './support/test-env';
 
 const N = 8;
@@ -19,7 +20,7 @@ const N = 8;
 describe('timers survive a Redis wipe (system clock)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ CLOCK: 'system' });
+    t = await createTestApp({ CLOCK: 'system', ...calendarAroundToday() });
   });
   afterAll(() => t.close());
   beforeEach(() => resetDatabase(t));
@@ -40,8 +41,6 @@ describe('timers survive a Redis wipe (system clock)', () => {
   async function campaignAroundToday(): Promise<string> {
     const admin = await adminToken(t);
     const tree = await createRegionTree(t, admin, 1, 1);
-    // A window around today, inside 2026 (the last year with official calendar data).
-    const today = new Date().toISOString().slice(0, 10);
     await t
       .http()
       .post('/api/campaigns')
@@ -50,9 +49,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
         name: 'now',
         countyId: tree.countyId,
         referenceIncome: 20000,
-        opensOn: '2026-01-01',
-        closesOn: today < '2026-12-31' ? '2026-12-31' : today,
-        reportDueOn: '2026-12-31',
+        ...windowAroundToday(),
       })
       .expect(201);
     return tree.towns[0].communities[0];

@@ -1,3 +1,4 @@
+import { windowAroundToday } from '../support/calendar-around-today';
 import { workflowWorld } from '../support/workflow-fixture';
 import { CommandSender } from './support/commands';
 import { FaultBed } from './support/fault-bed';
@@ -18,17 +19,9 @@ const { pending, rebuildBy, timeoutMs } = atScale({
   full: { pending: 1_000, rebuildBy: 'periodic' as const, timeoutMs: 20 * 60_000 },
 });
 
-/** A window around today, inside 2026 (the last year the official calendar data covers). */
+/** A campaign open today (the bed runs a calendar that knows the weeks around it). */
 function campaignAroundToday(countyId: string) {
-  const today = new Date().toISOString().slice(0, 10);
-  return {
-    name: 'fault-redis-wipe',
-    countyId,
-    referenceIncome: 20000,
-    opensOn: '2026-01-01',
-    closesOn: today < '2026-12-31' ? '2026-12-31' : today,
-    reportDueOn: '2026-12-31',
-  };
+  return { name: 'fault-redis-wipe', countyId, referenceIncome: 20000, ...windowAroundToday() };
 }
 
 /**

@@ -16,7 +16,12 @@ export {
 } from './shanghai-time';
 export { CalendarDataMissingError, InvalidDateError, OfficialDataError } from './errors';
 export type { OfficialCalendar, OfficialData } from './official-data';
-export { buildOfficialCalendar, loadOfficialCalendar } from './official-data';
+export {
+  buildOfficialCalendar,
+  loadOfficialCalendar,
+  loadSupplementedCalendar,
+  supplementedOfficialData,
+} from './official-data';
 export type {
   CalendarOverride,
   CalendarOverrides,

@@ -1,5 +1,14 @@
 import { OfficialDataError } from './errors';
-import { buildOfficialCalendar, loadOfficialCalendar, OfficialData } from './official-data';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildOfficialCalendar,
+  loadOfficialCalendar,
+  loadSupplementedCalendar,
+  OfficialData,
+  supplementedOfficialData,
+} from './official-data';
 
 describe('the packaged arrangement (chinese-days@1.5.7)', () => {
   const official = loadOfficialCalendar();
@@ -82,5 +91,60 @@ describe('buildOfficialCalendar from an explicit data object', () => {
     ],
   ])('refuses %s', (_, bad) => {
     expect(() => buildOfficialCalendar(bad)).toThrow(OfficialDataError);
+  });
+});
+
+describe('a supplement (OFFICIAL_CALENDAR_FILE)', () => {
+  const base: OfficialData = {
+    holidays: { '2026-01-01': "New Year's Day,元旦,1", '2026-10-01': 'National Day,国庆节,3' },
+    workdays: { '2026-01-04': "New Year's Day,元旦,1" },
+  };
+
+  it('adds a year the package lacks and keeps the package’s other years', () => {
+    const merged = supplementedOfficialData(base, {
+      holidays: { '2027-01-01': "New Year's Day,元旦,1" },
+      workdays: {},
+    });
+    const calendar = buildOfficialCalendar(merged);
+    expect([...calendar.years].sort()).toEqual([2026, 2027]);
+    expect(calendar.holidays.get('2026-10-01')).toBe('国庆节');
+    expect(calendar.holidays.get('2027-01-01')).toBe('元旦');
+  });
+
+  it('replaces a year it holds whole: none of the package’s days of that year remain', () => {
+    const merged = supplementedOfficialData(base, {
+      holidays: { '2026-10-02': 'National Day,国庆节,3' },
+      workdays: {},
+    });
+    expect(Object.keys(merged.holidays)).toEqual(['2026-10-02']);
+    expect(merged.workdays).toEqual({});
+  });
+
+  const file = (content: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'calendar-')), 'supplement.json');
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('is read from a JSON file in the package’s shape', () => {
+    const calendar = loadSupplementedCalendar(
+      file(JSON.stringify({ holidays: { '2031-01-01': "New Year's Day,元旦,1" }, workdays: {} })),
+    );
+    expect(calendar.years.has(2031)).toBe(true);
+    expect(calendar.years.has(2026)).toBe(true);
+  });
+
+  it.each([
+    ['is missing', null],
+    ['is not JSON', '{"holidays":'],
+    ['has no workdays', JSON.stringify({ holidays: {} })],
+    [
+      'has a value that is not text',
+      JSON.stringify({ holidays: { '2031-01-01': 1 }, workdays: {} }),
+    ],
+    ['has a bad date', JSON.stringify({ holidays: { '2031-02-30': 'x,元旦,1' }, workdays: {} })],
+  ])('stops the start when the file %s', (_case, content) => {
+    const path = content === null ? '/nonexistent/calendar.json' : file(content);
+    expect(() => loadSupplementedCalendar(path)).toThrow(OfficialDataError);
   });
 });

@@ -1,6 +1,7 @@
 // Only the data file of chinese-days is used, never its functions: they parse
 // date strings with dayjs in the process's local zone, which shifts the day
 // west of UTC. The JSON is plain 'YYYY-MM-DD' keys and needs no parsing of time.
+import { readFileSync } from 'node:fs';
 import packagedData from 'chinese-days/dist/chinese-days.json';
 import { IsoDate, isIsoDate, yearOf } from './civil-date';
 import { OfficialDataError } from './errors';
@@ -49,6 +50,71 @@ let packaged: OfficialCalendar | undefined;
 export function loadOfficialCalendar(): OfficialCalendar {
   packaged ??= buildOfficialCalendar(packagedData);
   return packaged;
+}
+
+/**
+ * The packaged arrangement with the years of a supplement (the State
+ * Council's notice for a year the package does not have yet, or a corrected
+ * one) in place of the package's: a year the supplement holds is taken from
+ * it whole, never mixed with the package's days of that year.
+ */
+export function supplementedOfficialData(
+  base: OfficialData,
+  supplement: OfficialData,
+): OfficialData {
+  const years = new Set(
+    [...Object.keys(supplement.holidays ?? {}), ...Object.keys(supplement.workdays ?? {})].map(
+      (date) => date.slice(0, 4),
+    ),
+  );
+  const merge = (
+    from: Readonly<Record<string, string>> | undefined,
+    over: Readonly<Record<string, string>> | undefined,
+  ) => ({
+    ...Object.fromEntries(
+      Object.entries(from ?? {}).filter(([date]) => !years.has(date.slice(0, 4))),
+    ),
+    ...over,
+  });
+  return {
+    holidays: merge(base.holidays, supplement.holidays),
+    workdays: merge(base.workdays, supplement.workdays),
+    inLieuDays: merge(base.inLieuDays, supplement.inLieuDays),
+  };
+}
+
+/**
+ * The packaged arrangement supplemented by the JSON file at `path` (same
+ * shape as the package's data). A file that cannot be read or is malformed
+ * throws OfficialDataError naming it: the service must not start on a
+ * calendar it only half knows.
+ */
+export function loadSupplementedCalendar(path: string): OfficialCalendar {
+  let supplement: unknown;
+  try {
+    supplement = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new OfficialDataError(`${path}: ${(error as Error).message}`);
+  }
+  if (!isOfficialData(supplement)) {
+    throw new OfficialDataError(
+      `${path}: expected {"holidays": {...}, "workdays": {...}} as chinese-days writes them`,
+    );
+  }
+  return buildOfficialCalendar(supplementedOfficialData(packagedData, supplement));
+}
+
+function isOfficialData(value: unknown): value is OfficialData {
+  const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const ofStrings = (v: unknown) =>
+    isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
+  return (
+    isRecord(value) &&
+    ofStrings(value.holidays) &&
+    ofStrings(value.workdays) &&
+    (value.inLieuDays === undefined || ofStrings(value.inLieuDays))
+  );
 }
 
 function readEntries(record: Readonly<Record<string, string>>, key: string): Map<IsoDate, string> {

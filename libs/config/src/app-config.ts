@@ -163,6 +163,18 @@ export class AppConfig {
   @IsIn([true, false], { message: 'NOTICE_FIRST_DAY_EXCLUDED must be true or false' })
   noticeFirstDayExcluded = true;
 
+  /**
+   * A JSON file in chinese-days' shape (`holidays`, `workdays`, optional
+   * `inLieuDays`) with the State Council's arrangement of years the pinned
+   * package does not yet have: a year it holds replaces the package's year
+   * whole. Lets a county work into a newly announced year without waiting for
+   * a release; read once at start-up.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  officialCalendarFile?: string;
+
   /** Civil Code art. 203: a period ending on a day off runs to the end of the next working day. */
   @Transform(toBool)
   @IsIn([true, false], { message: 'NOTICE_EXTEND_TO_WORKDAY must be true or false' })
@@ -193,6 +205,7 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   objectionRateWindowSeconds: 'OBJECTION_RATE_WINDOW_SECONDS',
   noticeFirstDayExcluded: 'NOTICE_FIRST_DAY_EXCLUDED',
   noticeExtendToWorkday: 'NOTICE_EXTEND_TO_WORKDAY',
+  officialCalendarFile: 'OFFICIAL_CALENDAR_FILE',
 };
 
 /** TRUST_PROXY as Express' `trust proxy` setting takes it. */

@@ -7,7 +7,10 @@ import {
   compareDates,
   DayDescription,
   IsoDate,
+  loadOfficialCalendar,
+  loadSupplementedCalendar,
   NoticeRules,
+  OfficialCalendar,
   WorkingCalendar,
   yearOf,
 } from '@app/calendar';
@@ -19,22 +22,30 @@ import { CalendarOverrideRow } from './calendar-override.entity';
 export const MAX_RANGE_DAYS = 366;
 
 /**
- * The working calendar in force: the State Council's arrangement plus the
+ * The working calendar in force: the State Council's arrangement (the
+ * package's, with OFFICIAL_CALENDAR_FILE's years if one is set) plus the
  * county's overrides. Overrides are read on each use (a few rows), so every
  * process sees an admin's change at once.
  */
 @Injectable()
 export class WorkingDaysService {
+  private readonly official: OfficialCalendar;
+
   constructor(
     @InjectRepository(CalendarOverrideRow)
     private readonly overrides: Repository<CalendarOverrideRow>,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.official = config.officialCalendarFile
+      ? loadSupplementedCalendar(config.officialCalendarFile)
+      : loadOfficialCalendar();
+  }
 
   /** The calendar in force; inside a transaction (`manager`), read on its connection. */
   async calendar(manager?: EntityManager): Promise<WorkingCalendar> {
     const rows = await (manager?.getRepository(CalendarOverrideRow) ?? this.overrides).find();
     return new WorkingCalendar({
+      official: this.official,
       overrides: new Map(rows.map((r) => [r.date, { workday: r.workday, note: r.note }])),
     });
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createTestApp, reloadManualClock, TestApp } from '../../support/test-app';
+import { calendarAroundToday } from '../../support/calendar-around-today';
 import { TEST_ENV } from '../../support/test-env';
 import { ApiClient } from './api-client';
 import { PrivateRedis } from './private-redis';
@@ -66,6 +67,8 @@ export class FaultBed {
       CLOCK: options.clock,
       JWT_SECRET: TEST_ENV.JWT_SECRET,
       UPLOAD_DIR: join(logDir, 'uploads'),
+      // Under the system clock, deadlines follow today: the calendar must know the weeks around it.
+      ...(options.clock === 'system' ? calendarAroundToday() : {}),
     };
     const bed = new FaultBed(env, logDir, ownPostgres);
     try {
