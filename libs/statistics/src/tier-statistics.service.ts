@@ -76,6 +76,6 @@ export class TierStatisticsService {
   }
 
   private table({ campaign, region, stage }: Scope): Promise<TierTable> {
-    return countTierTable(this.db, campaign, region.path, stage);
+    return countTierTable(this.db, campaign, region, stage);
   }
 }

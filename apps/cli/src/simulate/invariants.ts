@@ -133,7 +133,7 @@ async function checkTierTable(
   statuses: ReadonlyMap<string, string>,
   lines: CheckLine[],
 ): Promise<TierTable> {
-  const table = await countTierTable(deps.db, world.campaign, world.county.path, 'approved');
+  const table = await countTierTable(deps.db, world.campaign, world.county, 'approved');
   const [{ approved, persons }]: { approved: number; persons: number }[] = await deps.db.query(
     `SELECT count(*)::int AS approved, coalesce(sum(persons), 0)::int AS persons
        FROM applications WHERE campaign_id = $1 AND status = 'approved'`,
