@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RegionsModule } from '@app/regions';
 import { AdminBootstrap } from './admin-bootstrap';
@@ -13,7 +12,7 @@ import { UsersService } from './users.service';
 
 /** Accounts, tokens and the guard. The API app installs AuthGuard globally. */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), JwtModule.register({}), RegionsModule],
+  imports: [TypeOrmModule.forFeature([User]), RegionsModule],
   providers: [
     PasswordHasher,
     TokenService,

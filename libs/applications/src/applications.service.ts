@@ -107,7 +107,7 @@ export class ApplicationsService {
       this.campaigns.require(app.campaignId),
       materials.find({ where: { applicationId: id }, order: { createdAt: 'ASC' } }),
     ]);
-    const assessment = await this.assessor.assessOrRefuse(app, campaign);
+    const assessment = await this.assessor.assessOrRefuse(app, campaign, manager);
     return applicationView(app, assessment, files, this.clock.now());
   }
 

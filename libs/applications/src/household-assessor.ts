@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { shanghaiDateOf } from '@app/calendar';
 import { Campaign } from '@app/campaigns';
 import { Clock } from '@app/clock';
@@ -7,8 +7,9 @@ import { assessHousehold, AssessmentResult, HouseholdAssessment } from '@app/dom
 import { AppError } from '@app/http';
 import { StoredHousehold } from './application.entity';
 
-/** Only well-shaped numbers reach the query; the others are the assessment's own errors. */
+/** Only well-shaped values reach the query; the others are the assessment's own errors. */
 const RESIDENT_ID_SHAPE = /^[0-9]{17}[0-9X]$/;
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AssessmentSubject {
   /** Absent for an application not yet saved. */
@@ -29,16 +30,25 @@ export class HouseholdAssessor {
     private readonly clock: Clock,
   ) {}
 
-  async assess(subject: AssessmentSubject, campaign: Campaign): Promise<AssessmentResult> {
-    const idNumbers = subject.household.members.map((m) => m.idNumber);
-    const [countyCommunityIds, inOtherApplications] = await Promise.all([
-      this.countyCommunityIds(campaign.countyId),
-      this.membersInOtherLiveApplications(campaign.id, idNumbers, subject.id),
-    ]);
+  /**
+   * The assessment of `subject`'s household. Inside a transaction (`manager`),
+   * its lookups run on that transaction's connection and see its snapshot
+   * (a worker applying a transition takes no second connection).
+   */
+  async assess(
+    subject: AssessmentSubject,
+    campaign: Campaign,
+    manager?: EntityManager,
+  ): Promise<AssessmentResult> {
+    const { localCommunityIds, idNumbersInOtherLiveApplications } = await this.lookUp(
+      manager ?? this.db.manager,
+      subject,
+      campaign,
+    );
     return assessHousehold({ communityId: subject.communityId, ...subject.household }, campaign, {
       today: shanghaiDateOf(this.clock.now()),
-      countyCommunityIds,
-      idNumbersInOtherLiveApplications: inOtherApplications,
+      countyCommunityIds: localCommunityIds,
+      idNumbersInOtherLiveApplications,
     });
   }
 
@@ -46,8 +56,9 @@ export class HouseholdAssessor {
   async assessOrRefuse(
     subject: AssessmentSubject,
     campaign: Campaign,
+    manager?: EntityManager,
   ): Promise<HouseholdAssessment> {
-    const result = await this.assess(subject, campaign);
+    const result = await this.assess(subject, campaign, manager);
     if (!result.ok) {
       throw AppError.unprocessable(
         'INVALID_HOUSEHOLD',
@@ -58,26 +69,37 @@ export class HouseholdAssessor {
     return result.assessment;
   }
 
-  private async countyCommunityIds(countyId: string): Promise<Set<string>> {
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT c.id FROM regions c JOIN regions county ON county.id = $1
-        WHERE c.level = 'community' AND c.path LIKE county.path || '%'`,
-      [countyId],
+  /**
+   * In one statement: which of the members' hukou communities are communities
+   * of the campaign's county (only those the household names are read, not
+   * the county's whole list), and which of their ID numbers are in another
+   * live application of the campaign.
+   */
+  private async lookUp(
+    manager: EntityManager,
+    subject: AssessmentSubject,
+    campaign: Campaign,
+  ): Promise<{ localCommunityIds: Set<string>; idNumbersInOtherLiveApplications: Set<string> }> {
+    const members = subject.household.members;
+    const communityIds = [...new Set(members.map((m) => m.hukouCommunityId))].filter((id) =>
+      UUID_SHAPE.test(id),
     );
-    return new Set(rows.map((r) => r.id));
-  }
-
-  private async membersInOtherLiveApplications(
-    campaignId: string,
-    idNumbers: string[],
-    applicationId: string | undefined,
-  ): Promise<Set<string>> {
-    const rows: { id_number: string }[] = await this.db.query(
-      `SELECT id_number FROM live_memberships
-        WHERE campaign_id = $1 AND id_number = ANY($2::char(18)[])
-          AND application_id IS DISTINCT FROM $3::uuid`,
-      [campaignId, idNumbers.filter((n) => RESIDENT_ID_SHAPE.test(n)), applicationId ?? null],
+    const idNumbers = members.map((m) => m.idNumber).filter((n) => RESIDENT_ID_SHAPE.test(n));
+    const rows: { kind: 'community' | 'member'; value: string }[] = await manager.query(
+      `SELECT 'community' AS kind, c.id::text AS value
+         FROM regions c JOIN regions county ON county.id = $1
+        WHERE c.id = ANY($2::uuid[]) AND c.level = 'community' AND c.path LIKE county.path || '%'
+       UNION ALL
+       SELECT 'member', id_number::text FROM live_memberships
+        WHERE campaign_id = $3 AND id_number = ANY($4::char(18)[])
+          AND application_id IS DISTINCT FROM $5::uuid`,
+      [campaign.countyId, communityIds, campaign.id, idNumbers, subject.id ?? null],
     );
-    return new Set(rows.map((r) => r.id_number));
+    const valuesOf = (kind: string) =>
+      new Set(rows.filter((r) => r.kind === kind).map((r) => r.value));
+    return {
+      localCommunityIds: valuesOf('community'),
+      idNumbersInOtherLiveApplications: valuesOf('member'),
+    };
   }
 }

@@ -199,7 +199,7 @@ export class TransitionEngine {
         requireWindowOpen(campaign, this.clock.now());
         changes.submittedAt = this.clock.now();
       }
-      const assessment = await this.assessor.assessOrRefuse(app, campaign).catch(asRefusal);
+      const assessment = await this.assessor.assessOrRefuse(app, campaign, tx).catch(asRefusal);
       this.requireSubmittable(assessment, await this.providedMaterials(tx, app.id));
       // Other applications may have changed since the draft was saved (a member freed).
       Object.assign(changes, figureColumns(assessment));
@@ -208,7 +208,7 @@ export class TransitionEngine {
     if (!req.corrections || plan.kind === 'waiting') return null;
     const { household, record } = applyCorrections(app.household, req.corrections);
     const assessment = await this.assessor
-      .assessOrRefuse({ ...app, household }, campaign)
+      .assessOrRefuse({ ...app, household }, campaign, tx)
       .catch(asRefusal);
     Object.assign(changes, { household, ...figureColumns(assessment) });
     if (req.command?.type === 'approve') requireEligible(assessment);
