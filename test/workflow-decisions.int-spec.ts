@@ -1,3 +1,4 @@
+import { TransitionQueue } from '@app/workflow';
 import { familyBody } from './factories/applications.factory';
 import {
   bearer,
@@ -55,6 +56,22 @@ describe('review decisions', () => {
       rows: await countRows(t, ['application_history', 'notices', 'timers', 'live_memberships']),
     };
   }
+
+  it('leaves no personal data in Redis: a finished job keeps its status code, the answer stays in PostgreSQL', async () => {
+    const { id, body } = await submitted();
+    const res = await decide(t, world.community, id, 'approve');
+    expect(res.status).toBe(200);
+    // The caller still gets the whole application, read from command_results.
+    expect((res.body as { members: { name: string }[] }).members[0].name).toBe(
+      body.members[0].name,
+    );
+    const completed = await t.app.get(TransitionQueue).queue.getCompleted();
+    const ofThis = completed.filter(
+      (job) => (job.data as { applicationId?: string }).applicationId === id,
+    );
+    expect(ofThis.map((job) => job.name).sort()).toEqual(['decide', 'submit']);
+    for (const job of ofThis) expect(job.returnvalue).toEqual({ statusCode: 200 });
+  });
 
   describe('who may decide', () => {
     it('refuses a signature other than the reviewer’s registered name with 422 SIGNATURE_MISMATCH and changes nothing', async () => {

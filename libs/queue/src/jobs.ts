@@ -61,10 +61,24 @@ export const TRANSITION_JOB_NAMES = [
   'reviewDeadline',
 ] as const satisfies readonly TransitionJobName[];
 
-/** What a transition job returns: the HTTP answer the caller waiting on it will give. */
+/** What a transition answers: the HTTP answer of the caller waiting on it, recorded in `command_results`. */
 export interface JobOutcome {
   statusCode: number;
   body: unknown;
+}
+
+/**
+ * What a transition job hands back to BullMQ: the status only. Redis keeps a
+ * finished job's return value (KEEP_COMPLETED) and passes it through the
+ * queue's event stream; the answer's body (the application, with names, ID
+ * numbers and incomes) stays in PostgreSQL, where the waiting API reads it.
+ */
+export interface JobReceipt {
+  statusCode: number;
+}
+
+export function receiptOf(outcome: JobOutcome): JobReceipt {
+  return { statusCode: outcome.statusCode };
 }
 
 /** A transient failure (database restarting, Redis hiccup) is retried with back-off; a rule violation is not. */

@@ -100,7 +100,7 @@ export class TransitionQueue implements OnApplicationShutdown {
       removeOnFail: KEEP_FAILED,
     });
     try {
-      return (await job.waitUntilFinished(events, TRANSITION_WAIT_MS)) as JobOutcome;
+      await job.waitUntilFinished(events, TRANSITION_WAIT_MS);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/timed out/i.test(message)) {
@@ -113,6 +113,10 @@ export class TransitionQueue implements OnApplicationShutdown {
       // A job that failed for good: a bug or a broken dependency, never a rule (rules are outcomes).
       throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
     }
+    // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
+    const outcome = await this.recordedOutcome(jobId);
+    if (!outcome) throw new Error(`job ${jobId} finished without a recorded outcome`);
+    return outcome;
   }
 
   /** Enqueues without waiting (timers); a job with this id already queued or done is left alone. */

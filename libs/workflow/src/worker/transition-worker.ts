@@ -12,6 +12,7 @@ import {
   JobRegistry,
   queueConnection,
   QUEUES,
+  receiptOf,
   TIMER_RECONCILE_INTERVAL_MS,
   TransitionHandlers,
   TransitionJobName,
@@ -161,7 +162,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       ) => Promise<JobOutcome>;
       if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
       try {
-        return await handler(job.data, job);
+        return receiptOf(await handler(job.data, job));
       } catch (error) {
         // A broken invariant will not mend itself on retry; anything else (a dropped
         // connection, a deadlock) is transient and BullMQ retries it with back-off.
