@@ -22,7 +22,7 @@
  *
  * Flags: --jobs=5000 --profile-jobs=1000 --get-rate=500 --decide-rate=200
  *        --seconds=20 --warmup=5 --timers=100000 --parts=a,b,c,d --keep
- *        --out=/tmp/housing-bench-<pid>
+ *        --out=/tmp/housing-bench-<pid> --calendar=FILE (OFFICIAL_CALENDAR_FILE of the service)
  *        --server=postgres://postgres@127.0.0.1:5432 --redis=redis://127.0.0.1:6379/0
  */
 import { mkdir } from 'node:fs/promises';
@@ -60,6 +60,7 @@ const target = {
   databaseUrl: `${server}/${DATABASE}`,
   redisUrl,
   prefix: `hbtx-${process.pid}`,
+  calendarFile: args.calendar,
 };
 
 /** @param {string[]} argv @returns {Record<string, string | undefined>} */

@@ -21,7 +21,7 @@ const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 /**
  * @typedef {import('node:child_process').ChildProcess} ChildProcess
  * @typedef {{ name: string, child: ChildProcess, stderr: () => string }} Running
- * @typedef {{ databaseUrl: string, redisUrl: string, prefix: string }} Target
+ * @typedef {{ databaseUrl: string, redisUrl: string, prefix: string, calendarFile?: string }} Target
  */
 
 /**
@@ -40,6 +40,8 @@ export function serviceEnv(target, extra = {}) {
     JWT_SECRET: 'bench-jwt-secret-not-for-production-0123456789',
     LOG_LEVEL: 'info',
     UPLOAD_DIR: '/tmp/housing-bench-uploads',
+    // Late in a year deadlines reach into the next: its arrangement, if the package lacks it.
+    ...(target.calendarFile ? { OFFICIAL_CALENDAR_FILE: target.calendarFile } : {}),
     ...extra,
   };
 }
