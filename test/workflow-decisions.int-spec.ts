@@ -58,13 +58,19 @@ describe('review decisions', () => {
   }
 
   it('leaves no personal data in Redis: a finished job keeps its status code, the answer stays in PostgreSQL', async () => {
-    const { id, body } = await submitted();
+    const body = familyBody(world.campaignId, community());
+    const { id, token } = await readyDraftOf(t, body);
+    const submission = await submit(t, id, token);
+    expect(submission.status).toBe(200);
+    expect(submission.body).toEqual(await getApplication(t, id, token));
     const res = await decide(t, world.community, id, 'approve');
     expect(res.status).toBe(200);
     // The caller still gets the whole application, read from command_results.
     expect((res.body as { members: { name: string }[] }).members[0].name).toBe(
       body.members[0].name,
     );
+    // Built from the locked row and this transition's changes, it is what a read now shows.
+    expect(res.body).toEqual(await getApplication(t, id, world.community.token));
     const completed = await t.app.get(TransitionQueue).queue.getCompleted();
     const ofThis = completed.filter(
       (job) => (job.data as { applicationId?: string }).applicationId === id,

@@ -91,16 +91,12 @@ export class ApplicationsService {
     return this.viewOf(requireReadable(user, await this.applications.findOneBy({ id })));
   }
 
-  /** For the worker, which has checked access already when it applied the transition. */
-  /** The view; inside a transaction (`manager`), as that transaction sees it. */
-  async viewById(id: string, manager?: EntityManager): Promise<ApplicationView> {
-    const applications = manager?.getRepository(Application) ?? this.applications;
-    const app = await applications.findOneBy({ id });
-    if (!app) throw AppError.notFound('Application');
-    return this.viewOf(app, manager);
-  }
-
-  private async viewOf(app: Application, manager?: EntityManager): Promise<ApplicationView> {
+  /**
+   * The view of a row the caller holds, for the worker (which has checked
+   * access when it applied the transition): inside its transaction
+   * (`manager`), the materials and the assessment as that transaction sees them.
+   */
+  async viewOf(app: Application, manager?: EntityManager): Promise<ApplicationView> {
     const id = app.id;
     const materials = manager?.getRepository(Material) ?? this.materials;
     const [campaign, files] = await Promise.all([

@@ -144,11 +144,13 @@ export class TransitionEngine {
     );
     await this.writeOutbox(tx, entry, app.version + 1);
     await this.recordAudit(tx, req, entry, app.version + 1);
-    // A command's caller gets the application as this transition left it, read in
-    // this transaction and recorded with it: a replay answers exactly this.
+    // A command's caller gets the application as this transition left it, recorded
+    // with it: a replay answers exactly this. The locked row with what this
+    // transaction wrote to it is that row (every change of it goes through
+    // `changes`), so it is not read again.
     const body = req.timerId
       ? { applicationId: app.id, status: plan.to.status, version: app.version + 1 }
-      : await this.applications.viewById(app.id, tx);
+      : await this.applications.viewOf(afterUpdate(app, plan, changes), tx);
     return this.finish(tx, req, { statusCode: 200, body }, ctx.timers);
   }
 
@@ -290,7 +292,7 @@ export class TransitionEngine {
     const result = await tx
       .createQueryBuilder()
       .update(Application)
-      .set({ ...changes, status: plan.to.status, level: plan.to.level, version: app.version + 1 })
+      .set(rowChanges(app, plan, changes))
       .where('id = :id AND version = :version', { id: app.id, version: app.version })
       .execute();
     // Cannot happen under the row lock; if it does, roll back rather than write a second truth.
@@ -361,6 +363,24 @@ export class TransitionEngine {
     await recordOutcome(tx, req.jobId, req.applicationId, outcome);
     return { outcome, timers };
   }
+}
+
+/** What the transition writes to the application's row (besides the history head). */
+function rowChanges(
+  app: Application,
+  plan: TransitionPlan,
+  changes: Partial<Application>,
+): Partial<Application> {
+  return { ...changes, status: plan.to.status, level: plan.to.level, version: app.version + 1 };
+}
+
+/** The locked row as `updateApplication` left it. */
+function afterUpdate(
+  app: Application,
+  plan: TransitionPlan,
+  changes: Partial<Application>,
+): Application {
+  return Object.assign(new Application(), app, rowChanges(app, plan, changes));
 }
 
 function authUser(req: TransitionRequest): AuthUser {

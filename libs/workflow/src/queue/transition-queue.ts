@@ -20,6 +20,8 @@ import {
 } from '@app/queue';
 
 const TIMER_JOBS_MARK = 'timer-jobs-rebuilt';
+/** Commands one process may wait for at once before Node warns of a listener leak. */
+const MAX_WAITING_COMMANDS = 10_000;
 
 /** A job to enqueue without waiting for it. */
 export interface QueuedJob<N extends TransitionJobName = TransitionJobName> {
@@ -53,6 +55,9 @@ export class TransitionQueue implements OnApplicationShutdown {
     this.queue = new Queue(QUEUES.transitions, { connection, prefix });
     // An 'error' with no listener ends the process; a lost connection is retried by ioredis.
     this.queue.on('error', (e) => this.logger.warn(`transition queue: ${e.message}`));
+    // BullMQ's waitUntilFinished adds a 'closing' listener per waiting command until
+    // it ends (at most TRANSITION_WAIT_MS): many at once under load is no leak.
+    this.queue.setMaxListeners(MAX_WAITING_COMMANDS);
   }
 
   /** The reader of outcomes, ready before a job it waits for is added (so its completion is heard). */
