@@ -4,6 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
+import type { HouseholdAssessment } from '@app/domain';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import { requireEditableByApplicant, requireReadable } from './application-access';
@@ -95,15 +96,20 @@ export class ApplicationsService {
    * The view of a row the caller holds, for the worker (which has checked
    * access when it applied the transition): inside its transaction
    * (`manager`), the materials and the assessment as that transaction sees them.
+   * An assessment of this very household the caller has made is used as it is.
    */
-  async viewOf(app: Application, manager?: EntityManager): Promise<ApplicationView> {
+  async viewOf(
+    app: Application,
+    manager?: EntityManager,
+    assessed?: HouseholdAssessment,
+  ): Promise<ApplicationView> {
     const id = app.id;
     const materials = manager?.getRepository(Material) ?? this.materials;
     const [campaign, files] = await Promise.all([
       this.campaigns.require(app.campaignId),
       materials.find({ where: { applicationId: id }, order: { createdAt: 'ASC' } }),
     ]);
-    const assessment = await this.assessor.assessOrRefuse(app, campaign, manager);
+    const assessment = assessed ?? (await this.assessor.assessOrRefuse(app, campaign, manager));
     return applicationView(app, assessment, files, this.clock.now());
   }
 

@@ -111,7 +111,14 @@ export class TransitionEngine {
     const campaign = await this.campaigns.require(app.campaignId);
     const plan = this.plan(await this.stateOf(tx, app), command, req);
     const changes: Partial<Application> = {};
-    const corrections = await this.prepare(tx, { ...req, command }, app, campaign, plan, changes);
+    const { corrections, assessment } = await this.prepare(
+      tx,
+      { ...req, command },
+      app,
+      campaign,
+      plan,
+      changes,
+    );
 
     const ctx: EffectContext = {
       tx,
@@ -150,7 +157,7 @@ export class TransitionEngine {
     // `changes`), so it is not read again.
     const body = req.timerId
       ? { applicationId: app.id, status: plan.to.status, version: app.version + 1 }
-      : await this.applications.viewOf(afterUpdate(app, plan, changes), tx);
+      : await this.applications.viewOf(afterUpdate(app, plan, changes), tx, assessment);
     return this.finish(tx, req, { statusCode: 200, body }, ctx.timers);
   }
 
@@ -187,6 +194,8 @@ export class TransitionEngine {
    * What the services check beyond the state machine, before any effect: the
    * campaign window, eligibility and materials on submission; the objection
    * being resolved; the reviewer's corrections and the figures they change.
+   * Answers the corrections' record for the history and the assessment of the
+   * household as it now stands, when one was made (the view reuses it).
    */
   private async prepare(
     tx: EntityManager,
@@ -195,26 +204,27 @@ export class TransitionEngine {
     campaign: Campaign,
     plan: TransitionPlan,
     changes: Partial<Application>,
-  ): Promise<JsonValue | null> {
+  ): Promise<{ corrections: JsonValue | null; assessment?: HouseholdAssessment }> {
+    let assessment: HouseholdAssessment | undefined;
     if (req.command?.type === 'submit') {
       if (app.status === 'draft') {
         requireWindowOpen(campaign, this.clock.now());
         changes.submittedAt = this.clock.now();
       }
-      const assessment = await this.assessor.assessOrRefuse(app, campaign, tx).catch(asRefusal);
+      assessment = await this.assessor.assessOrRefuse(app, campaign, tx).catch(asRefusal);
       this.requireSubmittable(assessment, await this.providedMaterials(tx, app.id));
       // Other applications may have changed since the draft was saved (a member freed).
       Object.assign(changes, figureColumns(assessment));
     }
     if (req.command?.type === 'resolve_objection') await this.resolveObjection(tx, req, app);
-    if (!req.corrections || plan.kind === 'waiting') return null;
+    if (!req.corrections || plan.kind === 'waiting') return { corrections: null, assessment };
     const { household, record } = applyCorrections(app.household, req.corrections);
-    const assessment = await this.assessor
+    const corrected = await this.assessor
       .assessOrRefuse({ ...app, household }, campaign, tx)
       .catch(asRefusal);
-    Object.assign(changes, { household, ...figureColumns(assessment) });
-    if (req.command?.type === 'approve') requireEligible(assessment);
-    return record;
+    Object.assign(changes, { household, ...figureColumns(corrected) });
+    if (req.command?.type === 'approve') requireEligible(corrected);
+    return { corrections: record, assessment: corrected };
   }
 
   private requireSubmittable(
