@@ -419,14 +419,8 @@ async function child(options) {
   let rows;
   if (options.child === 'xlsx') {
     // The service's own COPY of sheet rows (streamRegisterXlsx's), cut after `limit` rows.
-    const sql = `COPY (${statistics.approvedHouseholds(
-      filter,
-      statistics.sheetRowSql(statistics.XLSX_HOUSEHOLDS_PER_SHEET),
-    )}) TO STDOUT`;
-    rows = await statistics.writeWorkbook(
-      upTo(statistics.copyOut(db, sql), limit),
-      countingSink().stream,
-    );
+    const copy = statistics.copyOut(db, statistics.sheetRowsCopy(filter));
+    rows = await statistics.writeWorkbook(upTo(copy, limit), countingSink().stream);
   } else {
     const sink = countingSink(limit);
     rows = await statistics
@@ -463,15 +457,8 @@ async function child(options) {
 async function* upTo(chunks, limit) {
   let left = limit;
   for await (const chunk of chunks) {
-    let end = 0;
-    while (left > 0 && end < chunk.length) {
-      const lf = chunk.indexOf(10, end);
-      if (lf === -1) end = chunk.length;
-      else {
-        end = lf + 1;
-        left -= 1;
-      }
-    }
+    const { end, lines } = statistics.afterLines(chunk, 0, left);
+    left -= lines;
     yield end === chunk.length ? chunk : chunk.subarray(0, end);
     if (left === 0) return;
   }

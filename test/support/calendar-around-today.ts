@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addDays, IsoDate, loadOfficialCalendar, yearOf } from '@app/calendar';
+import { addDays, IsoDate, loadOfficialCalendar, shanghaiDateOf, yearOf } from '@app/calendar';
 import { TEST_RUN_ID } from './test-env';
 
 /**
@@ -11,14 +11,9 @@ import { TEST_RUN_ID } from './test-env';
  * package does not know yet (any day from late December of its last year).
  */
 
-/** Today in China (the service's civil day), as YYYY-MM-DD. */
-export function todayInChina(): IsoDate {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 /** A campaign window around today: open since a month ago, closing in two, reported a month later. */
 export function windowAroundToday(): { opensOn: IsoDate; closesOn: IsoDate; reportDueOn: IsoDate } {
-  const today = todayInChina();
+  const today = shanghaiDateOf(new Date());
   return {
     opensOn: addDays(today, -30),
     closesOn: addDays(today, 60),
@@ -35,7 +30,7 @@ export function windowAroundToday(): { opensOn: IsoDate; closesOn: IsoDate; repo
  */
 export function calendarAroundToday(): Record<string, string> {
   const known = loadOfficialCalendar().years;
-  const today = todayInChina();
+  const today = shanghaiDateOf(new Date());
   const years = new Set([addDays(today, -30), addDays(today, 120)].map(yearOf));
   const lacking = [...years].filter((year) => !known.has(year));
   if (lacking.length === 0) return {};

@@ -63,8 +63,8 @@ export function supplementedOfficialData(
   supplement: OfficialData,
 ): OfficialData {
   const years = new Set(
-    [...Object.keys(supplement.holidays ?? {}), ...Object.keys(supplement.workdays ?? {})].map(
-      (date) => date.slice(0, 4),
+    [...Object.keys(supplement.holidays), ...Object.keys(supplement.workdays)].map((date) =>
+      date.slice(0, 4),
     ),
   );
   const merge = (

@@ -59,9 +59,27 @@ export async function* copyOut(db: DataSource, sql: string): AsyncGenerator<Buff
 
 /** The lines (households) a chunk of a COPY's output ends. */
 export function countLines(chunk: Buffer): number {
-  let n = 0;
-  for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) n += 1;
-  return n;
+  return afterLines(chunk, 0, Infinity).lines;
+}
+
+/**
+ * Where the `max`-th line ending from `from` is (just after it), or the
+ * chunk's end if fewer end there; and how many lines end before that.
+ */
+export function afterLines(
+  chunk: Buffer,
+  from: number,
+  max: number,
+): { end: number; lines: number } {
+  let lines = 0;
+  let i = from;
+  while (lines < max) {
+    const lf = chunk.indexOf(LF, i);
+    if (lf === -1) return { end: chunk.length, lines };
+    lines += 1;
+    i = lf + 1;
+  }
+  return { end: i, lines };
 }
 
 /**

@@ -4,9 +4,9 @@ import { ZipFile } from 'yazl';
 import { ExportAbortedError, writeChunk } from './backpressure';
 import { REGISTER_HEADER, REGISTER_SQL } from './register-columns';
 import {
+  afterLines,
   approvedHouseholds,
   copyOut,
-  LF,
   PROGRESS_EVERY,
   REGISTER_ORDER,
   RegisterFilter,
@@ -38,8 +38,16 @@ export async function streamRegisterXlsx(
   onProgress: (rowsWritten: number) => Promise<void> = () => Promise.resolve(),
   { householdsPerSheet = XLSX_HOUSEHOLDS_PER_SHEET }: { householdsPerSheet?: number } = {},
 ): Promise<number> {
-  const sql = `COPY (${approvedHouseholds(filter, sheetRowSql(householdsPerSheet))}) TO STDOUT`;
-  return writeWorkbook(copyOut(db, sql), out, { householdsPerSheet, onProgress });
+  const rows = copyOut(db, sheetRowsCopy(filter, householdsPerSheet));
+  return writeWorkbook(rows, out, { householdsPerSheet, onProgress });
+}
+
+/** The COPY of the register's sheet rows, one `<row>` a line (see sheetRowSql). */
+export function sheetRowsCopy(
+  filter: RegisterFilter,
+  householdsPerSheet = XLSX_HOUSEHOLDS_PER_SHEET,
+): string {
+  return `COPY (${approvedHouseholds(filter, sheetRowSql(householdsPerSheet))}) TO STDOUT`;
 }
 
 /**
@@ -120,13 +128,14 @@ export async function writeWorkbook(
   const written = new Promise<void>((resolve, reject) => {
     out.once('finish', resolve);
     out.once('error', reject);
-    out.once('close', () => reject(new ExportAbortedError()));
+    out.once('close', () => {
+      const gone = new ExportAbortedError();
+      // A receiver gone mid-file fails the write waiting on the sheet, which ends the COPY.
+      if (!complete) sheet.destroy(gone);
+      reject(gone);
+    });
   });
   written.catch(() => undefined);
-  // A receiver gone mid-file fails the write waiting on the sheet, which ends the COPY.
-  out.once('close', () => {
-    if (!complete) sheet.destroy(new ExportAbortedError());
-  });
   zip.outputStream.pipe(out);
 
   const beginSheet = async () => {
@@ -176,19 +185,6 @@ export async function writeWorkbook(
     out.destroy();
     throw error;
   }
-}
-
-/** Where the `max`-th line from `from` ends (or the chunk does), and how many lines end before. */
-function afterLines(chunk: Buffer, from: number, max: number): { end: number; lines: number } {
-  let lines = 0;
-  let i = from;
-  while (lines < max) {
-    const lf = chunk.indexOf(LF, i);
-    if (lf === -1) return { end: chunk.length, lines };
-    lines += 1;
-    i = lf + 1;
-  }
-  return { end: i, lines };
 }
 
 const HEADER_ROW =
