@@ -13,15 +13,29 @@ export const QUEUE_CLOSE_TIMEOUT_MS = 3_000;
  * A job cut off that way is redelivered; its outcome is recorded with its transition.
  */
 export async function closeWithin(
-  closable: { close(): Promise<void>; disconnect(): Promise<void> },
+  closable: {
+    close(): Promise<void>;
+    disconnect(): Promise<void>;
+    waitUntilReady(): Promise<unknown>;
+  },
   timeoutMs = QUEUE_CLOSE_TIMEOUT_MS,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const closing = closable.close().catch(() => undefined);
-  const result = await Promise.race([closing.then(() => 'closed' as const), timedOut]);
+  // A connection closed while BullMQ is still opening it fails its opening with
+  // an 'error' no listener hears (a process stopped right after it started):
+  // let the opening end first, within the same time.
+  const ready = closable.waitUntilReady().then(
+    () => 'ready' as const,
+    () => 'ready' as const,
+  );
+  let result: 'ready' | 'closed' | 'timeout' = await Promise.race([ready, timedOut]);
+  if (result === 'ready') {
+    const closing = closable.close().catch(() => undefined);
+    result = await Promise.race([closing.then(() => 'closed' as const), timedOut]);
+  }
   clearTimeout(timer);
   // Not awaited: BullMQ's disconnect also waits for a Redis that never answered.
   // Nest re-raises the shutdown signal after its hooks, so the process still ends.
