@@ -23,7 +23,13 @@ export function figureColumns(a: HouseholdAssessment) {
   };
 }
 
-export function materialView(m: Material) {
+/** What a view shows of a material (not where it is stored, nor who uploaded it). */
+export type MaterialListing = Pick<
+  Material,
+  'id' | 'type' | 'memberIdNumber' | 'propertyId' | 'contentType' | 'size' | 'sha256' | 'createdAt'
+>;
+
+export function materialView(m: MaterialListing) {
   return {
     id: m.id,
     type: m.type,
@@ -40,7 +46,7 @@ export function materialView(m: Material) {
 export function applicationView(
   app: Application,
   assessment: HouseholdAssessment,
-  materials: Material[],
+  materials: MaterialListing[],
   now: Date,
 ) {
   const identities = new Map(assessment.identities.map((i) => [i.idNumber, i]));

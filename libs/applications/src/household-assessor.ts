@@ -5,6 +5,7 @@ import { Campaign } from '@app/campaigns';
 import { Clock } from '@app/clock';
 import { assessHousehold, AssessmentResult, HouseholdAssessment } from '@app/domain';
 import { AppError } from '@app/http';
+import { selectRow, Statement } from '@app/database';
 import { StoredHousehold } from './application.entity';
 
 /** Only well-shaped values reach the query; the others are the assessment's own errors. */
@@ -40,15 +41,21 @@ export class HouseholdAssessor {
     campaign: Campaign,
     manager?: EntityManager,
   ): Promise<AssessmentResult> {
-    const { localCommunityIds, idNumbersInOtherLiveApplications } = await this.lookUp(
-      manager ?? this.db.manager,
-      subject,
-      campaign,
-    );
+    const { sql, params } = selectRow(assessmentLookups(subject, campaign));
+    const [row]: AssessmentLookupRow[] = await (manager ?? this.db.manager).query(sql, params);
+    return this.assessWith(subject, campaign, lookupsFrom(row));
+  }
+
+  /** The assessment with lookups already made (the transition engine reads them with its row). */
+  assessWith(
+    subject: AssessmentSubject,
+    campaign: Campaign,
+    lookups: AssessmentLookups,
+  ): AssessmentResult {
     return assessHousehold({ communityId: subject.communityId, ...subject.household }, campaign, {
       today: shanghaiDateOf(this.clock.now()),
-      countyCommunityIds: localCommunityIds,
-      idNumbersInOtherLiveApplications,
+      countyCommunityIds: lookups.localCommunityIds,
+      idNumbersInOtherLiveApplications: lookups.idNumbersInOtherLiveApplications,
     });
   }
 
@@ -58,48 +65,76 @@ export class HouseholdAssessor {
     campaign: Campaign,
     manager?: EntityManager,
   ): Promise<HouseholdAssessment> {
-    const result = await this.assess(subject, campaign, manager);
-    if (!result.ok) {
-      throw AppError.unprocessable(
-        'INVALID_HOUSEHOLD',
-        'The household declaration has errors',
-        result.errors.map((e) => ({ code: e.code, field: e.path, message: e.message })),
-      );
-    }
-    return result.assessment;
+    return assessedOrRefused(await this.assess(subject, campaign, manager));
   }
 
-  /**
-   * In one statement: which of the members' hukou communities are communities
-   * of the campaign's county (only those the household names are read, not
-   * the county's whole list), and which of their ID numbers are in another
-   * live application of the campaign.
-   */
-  private async lookUp(
-    manager: EntityManager,
+  /** `assessOrRefuse` with lookups already made. */
+  assessOrRefuseWith(
     subject: AssessmentSubject,
     campaign: Campaign,
-  ): Promise<{ localCommunityIds: Set<string>; idNumbersInOtherLiveApplications: Set<string> }> {
-    const members = subject.household.members;
-    const communityIds = [...new Set(members.map((m) => m.hukouCommunityId))].filter((id) =>
-      UUID_SHAPE.test(id),
-    );
-    const idNumbers = members.map((m) => m.idNumber).filter((n) => RESIDENT_ID_SHAPE.test(n));
-    const rows: { kind: 'community' | 'member'; value: string }[] = await manager.query(
-      `SELECT 'community' AS kind, c.id::text AS value
-         FROM regions c JOIN regions county ON county.id = $1
-        WHERE c.id = ANY($2::uuid[]) AND c.level = 'community' AND c.path LIKE county.path || '%'
-       UNION ALL
-       SELECT 'member', id_number::text FROM live_memberships
-        WHERE campaign_id = $3 AND id_number = ANY($4::char(18)[])
-          AND application_id IS DISTINCT FROM $5::uuid`,
-      [campaign.countyId, communityIds, campaign.id, idNumbers, subject.id ?? null],
-    );
-    const valuesOf = (kind: string) =>
-      new Set(rows.filter((r) => r.kind === kind).map((r) => r.value));
-    return {
-      localCommunityIds: valuesOf('community'),
-      idNumbersInOtherLiveApplications: valuesOf('member'),
-    };
+    lookups: AssessmentLookups,
+  ): HouseholdAssessment {
+    return assessedOrRefused(this.assessWith(subject, campaign, lookups));
   }
+}
+
+function assessedOrRefused(result: AssessmentResult): HouseholdAssessment {
+  if (!result.ok) {
+    throw AppError.unprocessable(
+      'INVALID_HOUSEHOLD',
+      'The household declaration has errors',
+      result.errors.map((e) => ({ code: e.code, field: e.path, message: e.message })),
+    );
+  }
+  return result.assessment;
+}
+
+/** What the assessment reads from the database besides the declaration. */
+export interface AssessmentLookups {
+  /** The members' hukou communities that are communities of the campaign's county. */
+  localCommunityIds: Set<string>;
+  /** The members' ID numbers already in another live application of the campaign. */
+  idNumbersInOtherLiveApplications: Set<string>;
+}
+
+/** The lookups as `assessmentLookups`' two columns answer them. */
+export interface AssessmentLookupRow {
+  local_community_ids: string[] | null;
+  members_elsewhere: string[] | null;
+}
+
+/**
+ * The lookups as two array-valued subqueries (columns `local_community_ids`,
+ * `members_elsewhere`), to be read in one row with others: only the
+ * communities the household names are read, not the county's whole list.
+ */
+export function assessmentLookups(
+  subject: AssessmentSubject,
+  campaign: Campaign,
+): { local_community_ids: Statement; members_elsewhere: Statement } {
+  const members = subject.household.members;
+  const communityIds = [...new Set(members.map((m) => m.hukouCommunityId))].filter((id) =>
+    UUID_SHAPE.test(id),
+  );
+  const idNumbers = members.map((m) => m.idNumber).filter((n) => RESIDENT_ID_SHAPE.test(n));
+  return {
+    local_community_ids: {
+      sql: `SELECT array_agg(c.id::text) FROM regions c JOIN regions county ON county.id = $1
+             WHERE c.id = ANY($2::uuid[]) AND c.level = 'community' AND c.path LIKE county.path || '%'`,
+      params: [campaign.countyId, communityIds],
+    },
+    members_elsewhere: {
+      sql: `SELECT array_agg(id_number::text) FROM live_memberships
+             WHERE campaign_id = $1 AND id_number = ANY($2::char(18)[])
+               AND application_id IS DISTINCT FROM $3::uuid`,
+      params: [campaign.id, idNumbers, subject.id ?? null],
+    },
+  };
+}
+
+export function lookupsFrom(row: AssessmentLookupRow): AssessmentLookups {
+  return {
+    localCommunityIds: new Set(row.local_community_ids ?? []),
+    idNumbersInOtherLiveApplications: new Set(row.members_elsewhere ?? []),
+  };
 }

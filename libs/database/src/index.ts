@@ -4,3 +4,5 @@ export * from './migrate';
 export * from './snake-naming.strategy';
 export * from './column-transformers';
 export * from './returning';
+export * from './statements';
+export * from './entity-rows';

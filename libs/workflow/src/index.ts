@@ -12,3 +12,5 @@ export * from './engine/transition-engine';
 export * from './workflow.module';
 export * from './worker/transition-worker';
 export * from './history/history-store';
+export { lockApplication } from './engine/application-lock';
+export type { TransitionRequest } from './engine/transition-request';

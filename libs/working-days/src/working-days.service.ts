@@ -18,6 +18,13 @@ import { AppConfig } from '@app/config';
 import { AppError } from '@app/http';
 import { CalendarOverrideRow } from './calendar-override.entity';
 
+/** One override of the official arrangement, as `OVERRIDES_AS_JSON` answers it. */
+export type CalendarOverride = Pick<CalendarOverrideRow, 'date' | 'workday' | 'note'>;
+
+/** Every override as one JSON array (or null), a subquery to read with other rows. */
+export const OVERRIDES_AS_JSON = `SELECT json_agg(json_build_object('date', date, 'workday', workday, 'note', note))
+  FROM calendar_overrides`;
+
 /** Longest range one workdays query may cover. */
 export const MAX_RANGE_DAYS = 366;
 
@@ -44,6 +51,11 @@ export class WorkingDaysService {
   /** The calendar in force; inside a transaction (`manager`), read on its connection. */
   async calendar(manager?: EntityManager): Promise<WorkingCalendar> {
     const rows = await (manager?.getRepository(CalendarOverrideRow) ?? this.overrides).find();
+    return this.calendarWith(rows);
+  }
+
+  /** The calendar with overrides already read (`OVERRIDES_AS_JSON`, read with other rows). */
+  calendarWith(rows: readonly CalendarOverride[]): WorkingCalendar {
     return new WorkingCalendar({
       official: this.official,
       overrides: new Map(rows.map((r) => [r.date, { workday: r.workday, note: r.note }])),

@@ -11,25 +11,46 @@ import {
 import { Campaign } from '@app/campaigns';
 import { Effect, maskName, perCapitaForDisplay, ReviewLevel } from '@app/domain';
 import { translateCalendarErrors, WorkingDaysService } from '@app/working-days';
-import { cancelTimers, insertTimer, TimerRow, timerId } from '../timers/timer-store';
+import { WriteBatch } from '@app/database';
+import {
+  cancelTimersStatement,
+  insertTimerStatement,
+  TimerRow,
+  timerId,
+} from '../timers/timer-store';
 import { refusal, TransitionRefused } from './outcome';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** What the effects of one transition read and change. */
 export interface EffectContext {
-  tx: EntityManager;
   app: Application;
   campaign: Campaign;
   calendar: WorkingCalendar;
+  /** The application's community, for a notice. */
+  communityName: string;
   /** The instant the transition takes effect: now, or a timer's due instant when it fires late. */
   at: Date;
   /** The version the application will have after this transition (timer ids use it). */
   nextVersion: number;
   /** Changes to the application row, applied by the engine with the status change. */
   changes: Partial<Application>;
+  /** The transition's writes, sent as one statement by the engine (see WriteBatch's rules). */
+  writes: WriteBatch;
+  /** The timer this transition fires, if any: no other write may touch its row. */
+  firedTimerId: string | null;
   /** Timers created, to put on the queue once the transaction commits. */
   timers: TimerRow[];
+  /** A notice posted by this transition, written by `finish` once its end is known. */
+  notice?: NoticeDraft;
+  /** An archive number is due: taken by `finish`, just before the writes. */
+  archiveNumberDue?: boolean;
+  /** The batch part claiming the members, and how many it must claim (checked by the engine). */
+  membershipClaim?: { part: string; persons: number };
+}
+
+interface NoticeDraft {
+  level: ReviewLevel;
+  startsAt: Date;
+  endsAt: Date;
 }
 
 const REVIEW_DAYS: Record<ReviewLevel, keyof Campaign> = {
@@ -38,29 +59,38 @@ const REVIEW_DAYS: Record<ReviewLevel, keyof Campaign> = {
   bureau: 'reviewDaysBureau',
 };
 
-/** Carries out the domain's effects inside the transition's transaction, one method each. */
+/**
+ * Carries out the domain's effects of one transition, one method each. They
+ * compute in memory and add their writes to the transition's batch; `finish`
+ * adds what depends on several of them. Nothing is sent to the database
+ * except the archive number, taken last (its counter row serialises a county's
+ * approvals, so it is held for as short a time as possible).
+ */
 @Injectable()
 export class EffectExecutor {
   constructor(private readonly workingDays: WorkingDaysService) {}
 
-  async run(effect: Effect, ctx: EffectContext): Promise<void> {
+  run(effect: Effect, ctx: EffectContext): void {
     switch (effect.type) {
       case 'start_review_deadline':
         return this.startReviewDeadline(ctx, effect.level);
       case 'cancel_review_deadline':
-        await cancelTimers(ctx.tx, ctx.app.id, ctx.at, 'review_deadline');
+        ctx.writes.add(
+          cancelTimersStatement(ctx.app.id, ctx.at, 'review_deadline', ctx.firedTimerId),
+        );
         Object.assign(ctx.changes, { dueAt: null, overdueSince: null });
         return;
       case 'post_notice':
-        return this.postNotice(ctx, effect.level);
+        ctx.notice = { level: effect.level, startsAt: ctx.at, endsAt: ctx.at };
+        return;
       case 'schedule_notice_end':
         return this.scheduleNoticeEnd(ctx, effect.level);
       case 'close_notice':
-        await cancelTimers(ctx.tx, ctx.app.id, ctx.at, 'notice_end');
-        await ctx.tx.query(
-          `UPDATE notices SET closed_at = $2 WHERE application_id = $1 AND closed_at IS NULL`,
-          [ctx.app.id, ctx.at],
-        );
+        ctx.writes.add(cancelTimersStatement(ctx.app.id, ctx.at, 'notice_end', ctx.firedTimerId));
+        ctx.writes.add({
+          sql: `UPDATE notices SET closed_at = $2 WHERE application_id = $1 AND closed_at IS NULL`,
+          params: [ctx.app.id, ctx.at],
+        });
         Object.assign(ctx.changes, { noticeEndsAt: null, noticeWaiting: false });
         return;
       case 'mark_notice_waiting':
@@ -69,16 +99,19 @@ export class EffectExecutor {
       case 'claim_memberships':
         return this.claimMemberships(ctx);
       case 'release_memberships':
-        await ctx.tx.query(`DELETE FROM live_memberships WHERE application_id = $1`, [ctx.app.id]);
+        ctx.writes.add({
+          sql: `DELETE FROM live_memberships WHERE application_id = $1`,
+          params: [ctx.app.id],
+        });
         return;
       case 'flag_overdue':
         ctx.changes.overdueSince = ctx.at;
         return;
       case 'raise_alert':
-        await ctx.tx.query(
-          `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
-           VALUES ($1, 'overdue', $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-          [
+        ctx.writes.add({
+          sql: `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
+                VALUES ($1, 'overdue', $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+          params: [
             ctx.app.id,
             effect.level,
             effect.to,
@@ -86,10 +119,10 @@ export class EffectExecutor {
             `${LEVEL_NAMES[effect.level]}审核已超期`,
             ctx.at,
           ],
-        );
+        });
         return;
       case 'assign_archive_number':
-        ctx.changes.archiveNo = await this.nextArchiveNumber(ctx);
+        ctx.archiveNumberDue = true;
         return;
       case 'snapshot_campaign':
         Object.assign(ctx.changes, { approvedAt: ctx.at, approvalSnapshot: snapshot(ctx) });
@@ -97,13 +130,19 @@ export class EffectExecutor {
     }
   }
 
-  private async startReviewDeadline(ctx: EffectContext, level: ReviewLevel): Promise<void> {
+  /** After the last effect: the posted notice's row, and the archive number. */
+  async finish(tx: Pick<EntityManager, 'query'>, ctx: EffectContext): Promise<void> {
+    if (ctx.notice) this.writeNotice(ctx, ctx.notice);
+    if (ctx.archiveNumberDue) ctx.changes.archiveNo = await this.nextArchiveNumber(tx, ctx);
+  }
+
+  private startReviewDeadline(ctx: EffectContext, level: ReviewLevel): void {
     const days = ctx.campaign[REVIEW_DAYS[level]] as number;
     const { dueAt } = this.calendarStep(() =>
       reviewDeadline(ctx.calendar, shanghaiDateOf(ctx.at), days),
     );
     Object.assign(ctx.changes, { dueAt, overdueSince: null });
-    await this.addTimer(ctx, {
+    this.addTimer(ctx, {
       id: timerId(ctx.app.id, 'review_deadline', ctx.nextVersion),
       applicationId: ctx.app.id,
       kind: 'review_deadline',
@@ -113,7 +152,7 @@ export class EffectExecutor {
   }
 
   /** Runs after post_notice (the table's order): the notice posted now gets its end. */
-  private async scheduleNoticeEnd(ctx: EffectContext, level: ReviewLevel): Promise<void> {
+  private scheduleNoticeEnd(ctx: EffectContext, level: ReviewLevel): void {
     const { endsAt } = this.calendarStep(() =>
       noticePeriod(
         ctx.calendar,
@@ -122,12 +161,16 @@ export class EffectExecutor {
         this.workingDays.noticeRules(),
       ),
     );
-    await ctx.tx.query(
-      `UPDATE notices SET ends_at = $2 WHERE application_id = $1 AND closed_at IS NULL`,
-      [ctx.app.id, endsAt],
-    );
+    if (ctx.notice) {
+      ctx.notice.endsAt = endsAt;
+    } else {
+      ctx.writes.add({
+        sql: `UPDATE notices SET ends_at = $2 WHERE application_id = $1 AND closed_at IS NULL`,
+        params: [ctx.app.id, endsAt],
+      });
+    }
     Object.assign(ctx.changes, { noticeEndsAt: endsAt, noticeWaiting: false });
-    await this.addTimer(ctx, {
+    this.addTimer(ctx, {
       id: timerId(ctx.app.id, 'notice_end', ctx.nextVersion),
       applicationId: ctx.app.id,
       kind: 'notice_end',
@@ -137,62 +180,63 @@ export class EffectExecutor {
   }
 
   /** The public board's copy is masked when posted: personal data never enters the notices table. */
-  private async postNotice(ctx: EffectContext, level: ReviewLevel): Promise<void> {
+  private writeNotice(ctx: EffectContext, notice: NoticeDraft): void {
     const applicant = ctx.app.household.members.find((m) => m.relation === 'applicant');
-    const [community]: { name: string }[] = await ctx.tx.query(
-      `SELECT name FROM regions WHERE id = $1`,
-      [ctx.app.communityId],
-    );
     const persons = ctx.changes.persons ?? ctx.app.persons;
     const area = ctx.changes.countedAreaCenti ?? ctx.app.countedAreaCenti;
-    await ctx.tx.query(
-      `INSERT INTO notices (application_id, campaign_id, level, region_path, community_name, masked_name,
-                            persons, per_capita_area_centi, income_tier, starts_at, ends_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-      [
+    ctx.writes.add({
+      sql: `INSERT INTO notices (application_id, campaign_id, level, region_path, community_name, masked_name,
+                                 persons, per_capita_area_centi, income_tier, starts_at, ends_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      params: [
         ctx.app.id,
         ctx.app.campaignId,
-        level,
+        notice.level,
         ctx.app.regionPath,
-        community?.name ?? '',
+        ctx.communityName,
         maskName(applicant?.name ?? '?'),
         persons,
         perCapitaForDisplay(area, persons),
         ctx.changes.incomeTier !== undefined ? ctx.changes.incomeTier : ctx.app.incomeTier,
-        ctx.at,
+        notice.startsAt,
+        notice.endsAt,
       ],
-    );
+    });
   }
 
-  private async claimMemberships(ctx: EffectContext): Promise<void> {
-    const idNumbers = (ctx.changes.household ?? ctx.app.household).members.map((m) => m.idNumber);
-    try {
-      // A resubmitted household may have lost members: they are free again.
-      await ctx.tx.query(
-        `DELETE FROM live_memberships WHERE application_id = $1 AND id_number <> ALL($2::char(18)[])`,
-        [ctx.app.id, idNumbers],
-      );
-      // A racing claim of the same person waits on the key, then finds it taken.
-      await ctx.tx.query(
-        `INSERT INTO live_memberships (campaign_id, id_number, application_id)
-         SELECT $1, n, $3 FROM unnest($2::char(18)[]) AS n ON CONFLICT DO NOTHING`,
-        [ctx.app.campaignId, idNumbers, ctx.app.id],
-      );
-      const [{ n }]: { n: number }[] = await ctx.tx.query(
-        `SELECT count(*)::int AS n FROM live_memberships WHERE campaign_id = $1 AND id_number = ANY($2::char(18)[]) AND application_id <> $3`,
-        [ctx.app.campaignId, idNumbers, ctx.app.id],
-      );
-      if (n > 0) throw memberConflict();
-    } catch (e) {
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw memberConflict();
-      throw e;
-    }
+  /**
+   * The household's members become this application's, unless a member is
+   * another live application's: the claim takes only rows that are free or
+   * already this application's, and the engine refuses the transition when it
+   * took fewer than the members. A racing claim of the same person waits on
+   * the key, then finds it taken.
+   */
+  private claimMemberships(ctx: EffectContext): void {
+    const members = (ctx.changes.household ?? ctx.app.household).members;
+    const idNumbers = [...new Set(members.map((m) => m.idNumber))];
+    // A resubmitted household may have lost members: they are free again.
+    ctx.writes.add({
+      sql: `DELETE FROM live_memberships WHERE application_id = $1 AND id_number <> ALL($2::char(18)[])`,
+      params: [ctx.app.id, idNumbers],
+    });
+    const part = ctx.writes.add({
+      sql: `INSERT INTO live_memberships (campaign_id, id_number, application_id)
+            SELECT $1, n, $3 FROM unnest($2::char(18)[]) AS n
+            ON CONFLICT (campaign_id, id_number) DO UPDATE SET application_id = EXCLUDED.application_id
+             WHERE live_memberships.application_id = EXCLUDED.application_id
+            RETURNING id_number`,
+      params: [ctx.app.campaignId, idNumbers, ctx.app.id],
+    });
+    ctx.membershipClaim = { part, persons: idNumbers.length };
   }
 
   /** `<county code>-<year>-<000001>`, unique in the county; the counter row serialises concurrent approvals. */
-  private async nextArchiveNumber(ctx: EffectContext): Promise<string> {
+  private async nextArchiveNumber(
+    tx: Pick<EntityManager, 'query'>,
+    ctx: EffectContext,
+  ): Promise<string> {
     const year = yearOf(shanghaiDateOf(ctx.at));
-    const [row]: { last_number: number; code: string }[] = await ctx.tx.query(
+    const [row]: { last_number: number; code: string }[] = await tx.query(
       `WITH counter AS (
          INSERT INTO archive_counters (county_id, year, last_number) VALUES ($1, $2, 1)
          ON CONFLICT (county_id, year) DO UPDATE SET last_number = archive_counters.last_number + 1
@@ -204,8 +248,8 @@ export class EffectExecutor {
   }
 
   /** The row now, in the transaction; its delayed job once the transaction has committed. */
-  private async addTimer(ctx: EffectContext, timer: TimerRow): Promise<void> {
-    await insertTimer(ctx.tx, timer);
+  private addTimer(ctx: EffectContext, timer: TimerRow): void {
+    ctx.writes.add(insertTimerStatement(timer));
     ctx.timers.push(timer);
   }
 
@@ -227,7 +271,7 @@ const LEVEL_NAMES: Record<ReviewLevel, string> = {
   bureau: '县房管局',
 };
 
-function memberConflict(): TransitionRefused {
+export function memberConflict(): TransitionRefused {
   return new TransitionRefused(
     refusal(
       409,

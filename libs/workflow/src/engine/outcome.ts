@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { Statement } from '@app/database';
 import { errorBody, ErrorDetail } from '@app/http';
 import type { JobOutcome } from '@app/queue';
 
@@ -29,11 +30,25 @@ export async function recordOutcome(
   applicationId: string | null,
   outcome: JobOutcome,
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO command_results (job_id, application_id, status_code, body) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (job_id) DO NOTHING`,
-    [jobId, applicationId, outcome.statusCode, JSON.stringify(outcome.body)],
-  );
+  const { sql, params } = outcomeStatement(jobId, applicationId, outcome);
+  await tx.query(sql, params);
+}
+
+/**
+ * The INSERT of `recordOutcome`. Its `RETURNING` row is missing when the job
+ * already has an outcome: inside a transition, that means a concurrent
+ * delivery of the same job committed first (see TransitionEngine).
+ */
+export function outcomeStatement(
+  jobId: string,
+  applicationId: string | null,
+  outcome: JobOutcome,
+): Statement {
+  return {
+    sql: `INSERT INTO command_results (job_id, application_id, status_code, body) VALUES ($1, $2, $3, $4)
+          ON CONFLICT (job_id) DO NOTHING RETURNING job_id`,
+    params: [jobId, applicationId, outcome.statusCode, JSON.stringify(outcome.body)],
+  };
 }
 
 /** The outcome recorded for a job, or null when it has not been applied. */

@@ -2,18 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   Application,
-  ApplicationsService,
+  applicationView,
   canRead,
   figureColumns,
   HouseholdAssessor,
+  MaterialListing,
 } from '@app/applications';
 import { AuthUser } from '@app/access';
-import { AuditLog } from '@app/audit';
+import { AuditEntry, auditStatement } from '@app/audit';
 import { compareDates, shanghaiDateOf } from '@app/calendar';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
+import { setClause, Statement, WriteBatch } from '@app/database';
 import {
   ChainedHistoryEntry,
+  HistoryEntry,
   HouseholdAssessment,
   JsonValue,
   MATERIAL_LABELS,
@@ -26,25 +29,34 @@ import {
   WORKFLOW_REFUSAL_HTTP_STATUS,
   WorkflowState,
 } from '@app/domain';
-import { updateReturning } from '@app/database';
 import type { JobOutcome } from '@app/queue';
 import { WorkingDaysService } from '@app/working-days';
-import { claimTimer } from '../timers/timer-store';
+import { fireTimerStatement } from '../timers/timer-store';
 import { TimerScheduler } from '../timers/timer-scheduler';
+import { HistoryStore } from '../history/history-store';
 import { lockApplication } from './application-lock';
 import { applyCorrections } from './corrections';
-import { EffectContext, EffectExecutor } from './effect-executor';
-import { readOutcome, recordOutcome, refusal, TransitionRefused } from './outcome';
+import { EffectContext, EffectExecutor, memberConflict } from './effect-executor';
+import {
+  outcomeStatement,
+  readOutcome,
+  recordOutcome,
+  refusal,
+  TransitionRefused,
+} from './outcome';
+import { readUnderLock, TransitionReads } from './transition-reads';
 import { TransitionRequest } from './transition-request';
-import { HistoryStore } from '../history/history-store';
 
 /**
- * Applies one command to one application in ONE PostgreSQL transaction: the
- * row is locked, the domain plans the transition, its effects run, the status
- * and version change conditionally, the history entry is chained, timers and
- * an outbox event are written, and the outcome is recorded under the job's id.
- * Delayed jobs for new timers are added after the commit (a crash there is
- * repaired by the reconciler, which rebuilds them from PostgreSQL).
+ * Applies one command to one application in ONE PostgreSQL transaction of
+ * four round trips: the row is locked; everything else the transition reads
+ * is read in one statement; the domain plans the transition and its effects
+ * are computed in memory; then one statement writes it all (the row's status,
+ * version and history head, the chained history entry, timers, notices, the
+ * outbox event, the audit record and the outcome under the job's id), and the
+ * transaction commits. Delayed jobs for new timers are added after the commit
+ * (a crash there is repaired by the reconciler, which rebuilds them from
+ * PostgreSQL).
  */
 @Injectable()
 export class TransitionEngine {
@@ -53,12 +65,10 @@ export class TransitionEngine {
     private readonly campaigns: CampaignsService,
     private readonly workingDays: WorkingDaysService,
     private readonly assessor: HouseholdAssessor,
-    private readonly applications: ApplicationsService,
     private readonly effects: EffectExecutor,
     private readonly history: HistoryStore,
     private readonly scheduler: TimerScheduler,
     private readonly clock: Clock,
-    private readonly audit: AuditLog,
   ) {}
 
   async apply(req: TransitionRequest): Promise<JobOutcome> {
@@ -66,6 +76,7 @@ export class TransitionEngine {
     try {
       applied = await this.db.transaction((tx) => this.applyLocked(tx, req));
     } catch (e) {
+      if (e instanceof AnsweredMeanwhile) return (await readOutcome(this.db, req.jobId))!;
       if (!(e instanceof TransitionRefused)) throw e;
       return this.recordRefusal(req, e.outcome);
     }
@@ -85,80 +96,123 @@ export class TransitionEngine {
 
   private async applyLocked(tx: EntityManager, req: TransitionRequest) {
     const app = await lockApplication(tx, req.applicationId);
-    // The same job delivered twice at once: the second waited on the lock while
-    // the first committed, and must answer the first's outcome, not apply again.
-    const recorded = await readOutcome(tx, req.jobId);
-    if (recorded) return { outcome: recorded, timers: [] };
-    if (!app || (req.actor && !canRead(authUser(req), app))) {
+    if (!app) {
+      if (await readOutcome(tx, req.jobId)) throw new AnsweredMeanwhile();
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
-    let at = this.clock.now();
-    let command = req.command;
-    if (req.timerId) {
-      const timer = await claimTimer(tx, req.timerId, at);
-      if (!timer)
-        return this.finish(
-          tx,
-          req,
-          { statusCode: 200, body: { skipped: 'timer already fired or cancelled' } },
-          [],
-        );
-      // The transition takes effect when the timer was due, however late it fires.
-      at = timer.dueAt;
-      command = { type: timer.kind, level: timer.level as ReviewLevel };
-    }
-    if (!command) throw new Error(`job ${req.jobId} carries no command`);
     const campaign = await this.campaigns.require(app.campaignId);
-    const plan = this.plan(await this.stateOf(tx, app), command, req);
+    const reads = await readUnderLock(tx, req, app, campaign);
+    // The same job delivered twice at once: the second waited on the lock while
+    // the first committed, and must answer the first's outcome, not apply again.
+    if (reads.recorded) return { outcome: reads.recorded, timers: [] };
+    if (req.actor && !canRead(authUser(req), app)) {
+      throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
+    }
+    const writes = new WriteBatch();
+    const fired = req.timerId ? firedTimer(reads, writes, this.clock.now()) : null;
+    if (req.timerId && !fired) {
+      const skipped = { statusCode: 200, body: { skipped: 'timer already fired or cancelled' } };
+      await this.write(tx, req, writes, skipped);
+      return { outcome: skipped, timers: [] };
+    }
+    const at = fired?.at ?? this.clock.now();
+    const command = fired?.command ?? req.command;
+    if (!command) throw new Error(`job ${req.jobId} carries no command`);
+    const state: WorkflowState = {
+      status: app.status,
+      level: app.level,
+      unresolvedObjections: reads.unresolvedObjections,
+      noticeEnded: app.noticeWaiting,
+    };
+    const plan = this.plan(state, command, req);
     const changes: Partial<Application> = {};
-    const { corrections, assessment } = await this.prepare(
-      tx,
+    const { corrections, assessment } = this.prepare(
       { ...req, command },
-      app,
-      campaign,
-      plan,
-      changes,
+      { app, campaign, plan, reads, writes, changes },
     );
 
     const ctx: EffectContext = {
-      tx,
       app,
       campaign,
-      calendar: await this.workingDays.calendar(tx),
+      calendar: this.workingDays.calendarWith(reads.calendarOverrides),
+      communityName: reads.communityName,
       at,
       nextVersion: app.version + 1,
       changes,
+      writes,
+      firedTimerId: req.timerId ?? null,
       timers: [],
     };
-    for (const effect of plan.effects) await this.effects.run(effect, ctx);
-    await this.updateApplication(tx, app, plan, changes);
-    const entry = await this.history.append(
-      tx,
-      {
-        applicationId: app.id,
-        type: plan.historyType,
-        from: plan.from.status,
-        to: plan.to.status,
-        actorId: req.actor?.userId ?? null,
-        actorName: req.actor?.name ?? '系统',
-        actorRole: req.actor?.role ?? 'system',
-        opinion: req.opinion ?? null,
-        signature: req.signature ?? null,
-        corrections,
-        at: at.toISOString(),
-      },
-      { length: app.historyLength, hash: app.historyHead },
-    );
-    await this.writeOutbox(tx, entry, app.version + 1);
-    await this.recordAudit(tx, req, entry, app.version + 1);
+    for (const effect of plan.effects) this.effects.run(effect, ctx);
+    await this.effects.finish(tx, ctx);
+    const { entry, insert } = this.history.chain(historyEntry(req, app, plan, at, corrections), {
+      length: app.historyLength,
+      hash: app.historyHead,
+    });
+    writes.add(insert);
+    // The row's changes, its new version and the chain's new head, in one UPDATE
+    // (a row is changed by one part of the batch only).
+    const changed = rowChanges(app, plan, changes, entry);
+    const update = writes.add(this.updateStatement(tx, app, changed));
+    const after = Object.assign(new Application(), app, changed);
+    writes.add(outboxStatement(entry, after.version));
+    writes.add(auditStatement(auditEntry(req, entry, after.version)));
     // A command's caller gets the application as this transition left it, recorded
     // with it: a replay answers exactly this. The locked row with what this
-    // transaction wrote to it is that row (every change of it goes through
+    // transaction writes to it is that row (every change of it goes through
     // `changes`), so it is not read again.
     const body = req.timerId
-      ? { applicationId: app.id, status: plan.to.status, version: app.version + 1 }
-      : await this.applications.viewOf(afterUpdate(app, plan, changes), tx, assessment);
-    return this.finish(tx, req, { statusCode: 200, body }, ctx.timers);
+      ? { applicationId: app.id, status: after.status, version: after.version }
+      : applicationView(
+          after,
+          assessment ?? this.assessor.assessOrRefuseWith(after, campaign, reads.lookups!),
+          reads.materials,
+          this.clock.now(),
+        );
+    const outcome = { statusCode: 200, body };
+    await this.write(tx, req, writes, outcome, update, ctx.membershipClaim);
+    return { outcome, timers: ctx.timers };
+  }
+
+  /**
+   * Sends the batch with the outcome, then checks its conditional parts: the
+   * row was updated (it is locked: anything else is a bug, rolled back), the
+   * members were all claimed (else the transition is refused), and the outcome
+   * was recorded (else a delivery of the same job recorded one first).
+   */
+  private async write(
+    tx: EntityManager,
+    req: TransitionRequest,
+    writes: WriteBatch,
+    outcome: JobOutcome,
+    update?: string,
+    claim?: EffectContext['membershipClaim'],
+  ): Promise<void> {
+    const recorded = writes.add(outcomeStatement(req.jobId, req.applicationId, outcome));
+    const counted = (part?: string) => (part ? `(SELECT count(*) FROM ${part})::int` : 'NULL::int');
+    const checks: { recorded: number; updated: number | null; claimed: number | null } =
+      await writes.run(
+        tx,
+        `SELECT ${counted(recorded)} AS recorded, ${counted(update)} AS updated,
+                ${counted(claim?.part)} AS claimed`,
+      );
+    if (update && checks.updated !== 1)
+      throw new Error(`application ${req.applicationId} changed under its lock`);
+    if (claim && checks.claimed !== claim.persons) throw memberConflict();
+    if (checks.recorded !== 1) throw new AnsweredMeanwhile();
+  }
+
+  private updateStatement(
+    tx: EntityManager,
+    app: Application,
+    changed: Partial<Application>,
+  ): Statement {
+    const set = setClause(tx.connection.getMetadata(Application), changed, 3);
+    return {
+      sql: `UPDATE applications SET ${set.sql}, updated_at = now()
+             WHERE id = $1 AND version = $2 RETURNING id`,
+      params: [app.id, app.version, ...set.params],
+    };
   }
 
   private plan(
@@ -176,20 +230,6 @@ export class TransitionEngine {
     return plan;
   }
 
-  private async stateOf(tx: EntityManager, app: Application): Promise<WorkflowState> {
-    const [{ n }]: { n: number }[] = await tx.query(
-      `SELECT count(*)::int AS n FROM objections o JOIN notices ON notices.id = o.notice_id
-        WHERE o.application_id = $1 AND o.resolved_at IS NULL AND notices.closed_at IS NULL`,
-      [app.id],
-    );
-    return {
-      status: app.status,
-      level: app.level,
-      unresolvedObjections: n,
-      noticeEnded: app.noticeWaiting,
-    };
-  }
-
   /**
    * What the services check beyond the state machine, before any effect: the
    * campaign window, eligibility and materials on submission; the objection
@@ -197,49 +237,45 @@ export class TransitionEngine {
    * Answers the corrections' record for the history and the assessment of the
    * household as it now stands, when one was made (the view reuses it).
    */
-  private async prepare(
-    tx: EntityManager,
+  private prepare(
     req: TransitionRequest,
-    app: Application,
-    campaign: Campaign,
-    plan: TransitionPlan,
-    changes: Partial<Application>,
-  ): Promise<{ corrections: JsonValue | null; assessment?: HouseholdAssessment }> {
+    t: {
+      app: Application;
+      campaign: Campaign;
+      plan: TransitionPlan;
+      reads: TransitionReads;
+      writes: WriteBatch;
+      changes: Partial<Application>;
+    },
+  ): { corrections: JsonValue | null; assessment?: HouseholdAssessment } {
+    const { app, campaign, plan, reads, changes } = t;
     let assessment: HouseholdAssessment | undefined;
     if (req.command?.type === 'submit') {
       if (app.status === 'draft') {
         requireWindowOpen(campaign, this.clock.now());
         changes.submittedAt = this.clock.now();
       }
-      assessment = await this.assessor.assessOrRefuse(app, campaign, tx).catch(asRefusal);
-      this.requireSubmittable(assessment, await this.providedMaterials(tx, app.id));
+      assessment = refusedAs(() => this.assessor.assessOrRefuseWith(app, campaign, reads.lookups!));
+      this.requireSubmittable(assessment, reads.materials);
       // Other applications may have changed since the draft was saved (a member freed).
       Object.assign(changes, figureColumns(assessment));
     }
-    if (req.command?.type === 'resolve_objection') await this.resolveObjection(tx, req, app);
+    if (req.command?.type === 'resolve_objection') t.writes.add(this.resolveObjection(req, reads));
     if (!req.corrections || plan.kind === 'waiting') return { corrections: null, assessment };
     const { household, record } = applyCorrections(app.household, req.corrections);
-    const corrected = await this.assessor
-      .assessOrRefuse({ ...app, household }, campaign, tx)
-      .catch(asRefusal);
+    // Corrections change figures only: the members and their communities, which
+    // the lookups are about, are the same.
+    const corrected = refusedAs(() =>
+      this.assessor.assessOrRefuseWith({ ...app, household }, campaign, reads.lookups!),
+    );
     Object.assign(changes, { household, ...figureColumns(corrected) });
     if (req.command?.type === 'approve') requireEligible(corrected);
     return { corrections: record, assessment: corrected };
   }
 
-  private requireSubmittable(
-    assessment: HouseholdAssessment,
-    provided: { type: string; member_id_number: string | null; property_id: string | null }[],
-  ): void {
+  private requireSubmittable(assessment: HouseholdAssessment, provided: MaterialListing[]): void {
     const reasons = assessment.eligibility.reasons;
-    const missing = missingMaterials(
-      assessment.requiredMaterials,
-      provided.map((m) => ({
-        type: m.type,
-        memberIdNumber: m.member_id_number,
-        propertyId: m.property_id,
-      })),
-    );
+    const missing = missingMaterials(assessment.requiredMaterials, provided);
     if (reasons.length === 0 && missing.length === 0) return;
     if (missing.length === 0 && reasons.every((r) => r.code === 'MEMBER_IN_OTHER_APPLICATION')) {
       throw new TransitionRefused(
@@ -262,135 +298,141 @@ export class TransitionEngine {
     );
   }
 
-  private providedMaterials(tx: EntityManager, applicationId: string) {
-    return tx.query<
-      { type: string; member_id_number: string | null; property_id: string | null }[]
-    >(`SELECT type, member_id_number, property_id FROM materials WHERE application_id = $1`, [
-      applicationId,
-    ]);
-  }
-
   /** The objection must be an open one of this application's running notice. */
-  private async resolveObjection(
-    tx: EntityManager,
-    req: TransitionRequest,
-    app: Application,
-  ): Promise<void> {
-    const upheld = req.command?.type === 'resolve_objection' && req.command.upheld;
-    const resolved = await updateReturning<{ id: string }>(
-      tx,
-      `UPDATE objections o SET resolved_at = $3, upheld = $4, opinion = $5, resolved_by = $6
-         FROM notices n
-        WHERE o.id = $1 AND o.application_id = $2 AND o.resolved_at IS NULL
-          AND n.id = o.notice_id AND n.closed_at IS NULL
-        RETURNING o.id`,
-      [req.objectionId, app.id, this.clock.now(), upheld, req.opinion, req.actor?.userId],
-    );
-    if (resolved.length === 0) {
+  private resolveObjection(req: TransitionRequest, reads: TransitionReads): Statement {
+    if (!reads.objectionOpen) {
       throw new TransitionRefused(
         refusal(409, 'OBJECTION_NOT_OPEN', 'No such unresolved objection on this notice'),
       );
     }
-  }
-
-  private async updateApplication(
-    tx: EntityManager,
-    app: Application,
-    plan: TransitionPlan,
-    changes: Partial<Application>,
-  ): Promise<void> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(Application)
-      .set(rowChanges(app, plan, changes))
-      .where('id = :id AND version = :version', { id: app.id, version: app.version })
-      .execute();
-    // Cannot happen under the row lock; if it does, roll back rather than write a second truth.
-    if (!result.affected) throw new Error(`application ${app.id} changed under its lock`);
-  }
-
-  private async writeOutbox(
-    tx: EntityManager,
-    entry: ChainedHistoryEntry,
-    version: number,
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO outbox (application_id, event, payload, created_at) VALUES ($1, $2, $3, $4)`,
-      [
-        entry.applicationId,
-        `application.${entry.type}`,
-        JSON.stringify({
-          applicationId: entry.applicationId,
-          from: entry.from,
-          to: entry.to,
-          version,
-          seq: entry.seq,
-        }),
-        entry.at,
+    const upheld = req.command?.type === 'resolve_objection' && req.command.upheld;
+    return {
+      sql: `UPDATE objections SET resolved_at = $2, upheld = $3, opinion = $4, resolved_by = $5
+             WHERE id = $1`,
+      params: [
+        req.objectionId,
+        this.clock.now(),
+        upheld,
+        req.opinion ?? null,
+        req.actor?.userId ?? null,
       ],
-    );
-  }
-
-  /**
-   * The audit record of the state change, in the transition's transaction and
-   * under the job's id: committed with it or not at all, and a redelivered job
-   * (which finds its outcome and changes nothing) adds none. Codes, statuses and
-   * ids only: the opinion and the corrections (incomes, ID numbers) stay in the history.
-   */
-  private recordAudit(
-    tx: EntityManager,
-    req: TransitionRequest,
-    entry: ChainedHistoryEntry,
-    version: number,
-  ): Promise<void> {
-    return this.audit.record(
-      {
-        action: 'application.transition',
-        outcome: 'succeeded',
-        actor: req.actor ? { id: req.actor.userId, role: req.actor.role } : null,
-        target: { type: 'application', id: entry.applicationId },
-        jobId: req.jobId,
-        detail: {
-          command: entry.type,
-          from: entry.from,
-          to: entry.to,
-          version,
-          historySeq: entry.seq,
-          effectiveAt: entry.at,
-          trigger: req.timerId ? 'timer' : 'command',
-        },
-      },
-      tx,
-    );
-  }
-
-  private async finish(
-    tx: EntityManager,
-    req: TransitionRequest,
-    outcome: JobOutcome,
-    timers: EffectContext['timers'],
-  ) {
-    await recordOutcome(tx, req.jobId, req.applicationId, outcome);
-    return { outcome, timers };
+    };
   }
 }
 
-/** What the transition writes to the application's row (besides the history head). */
+/**
+ * A timer's job: the pending timer names the command, which takes effect when
+ * the timer was due, however late it fires; it is marked fired in the batch.
+ * Null when it was fired or cancelled already (a redelivery, or the state it
+ * was set for has been left).
+ */
+function firedTimer(
+  reads: TransitionReads,
+  writes: WriteBatch,
+  now: Date,
+): { command: WorkflowCommand; at: Date } | null {
+  const timer = reads.timer;
+  if (!timer) return null;
+  // A job that arrives early (clock skew between machines) waits until the timer is due.
+  if (timer.dueAt > now) throw new TimerNotDue(timer.dueAt);
+  writes.add(fireTimerStatement(timer.id, now));
+  return { command: { type: timer.kind, level: timer.level as ReviewLevel }, at: timer.dueAt };
+}
+
+function historyEntry(
+  req: TransitionRequest,
+  app: Application,
+  plan: TransitionPlan,
+  at: Date,
+  corrections: JsonValue | null,
+): Omit<HistoryEntry, 'seq'> {
+  return {
+    applicationId: app.id,
+    type: plan.historyType,
+    from: plan.from.status,
+    to: plan.to.status,
+    actorId: req.actor?.userId ?? null,
+    actorName: req.actor?.name ?? '系统',
+    actorRole: req.actor?.role ?? 'system',
+    opinion: req.opinion ?? null,
+    signature: req.signature ?? null,
+    corrections,
+    at: at.toISOString(),
+  };
+}
+
+/** A redelivery of the job recorded its outcome while this one ran: that one is the answer. */
+class AnsweredMeanwhile extends Error {}
+
+/** A timer's job arrived before the timer is due (see TransitionWorker). */
+export class TimerNotDue extends Error {
+  constructor(readonly dueAt: Date) {
+    super(`timer due at ${dueAt.toISOString()}`);
+  }
+}
+
+function outboxStatement(entry: ChainedHistoryEntry, version: number): Statement {
+  return {
+    sql: `INSERT INTO outbox (application_id, event, payload, created_at) VALUES ($1, $2, $3, $4)`,
+    params: [
+      entry.applicationId,
+      `application.${entry.type}`,
+      JSON.stringify({
+        applicationId: entry.applicationId,
+        from: entry.from,
+        to: entry.to,
+        version,
+        seq: entry.seq,
+      }),
+      entry.at,
+    ],
+  };
+}
+
+/**
+ * The audit record of the state change, in the transition's transaction and
+ * under the job's id: committed with it or not at all, and a redelivered job
+ * (which finds its outcome and changes nothing) adds none. Codes, statuses and
+ * ids only: the opinion and the corrections (incomes, ID numbers) stay in the history.
+ */
+function auditEntry(
+  req: TransitionRequest,
+  entry: ChainedHistoryEntry,
+  version: number,
+): AuditEntry {
+  return {
+    action: 'application.transition',
+    outcome: 'succeeded',
+    actor: req.actor ? { id: req.actor.userId, role: req.actor.role } : null,
+    target: { type: 'application', id: entry.applicationId },
+    jobId: req.jobId,
+    detail: {
+      command: entry.type,
+      from: entry.from,
+      to: entry.to,
+      version,
+      historySeq: entry.seq,
+      effectiveAt: entry.at,
+      trigger: req.timerId ? 'timer' : 'command',
+    },
+  };
+}
+
+/** What the transition writes to the application's row: its changes, status, version and chain head. */
 function rowChanges(
   app: Application,
   plan: TransitionPlan,
   changes: Partial<Application>,
+  entry: ChainedHistoryEntry,
 ): Partial<Application> {
-  return { ...changes, status: plan.to.status, level: plan.to.level, version: app.version + 1 };
-}
-
-/** The locked row as `updateApplication` left it. */
-function afterUpdate(
-  app: Application,
-  plan: TransitionPlan,
-  changes: Partial<Application>,
-): Application {
-  return Object.assign(new Application(), app, rowChanges(app, plan, changes));
+  return {
+    ...changes,
+    status: plan.to.status,
+    level: plan.to.level,
+    version: app.version + 1,
+    historyLength: entry.seq,
+    historyHead: entry.hash,
+  };
 }
 
 function authUser(req: TransitionRequest): AuthUser {
@@ -432,9 +474,13 @@ function requireWindowOpen(campaign: Campaign, now: Date): void {
 }
 
 /** The assessor's 422 (an AppError) as a refusal of this job. */
-function asRefusal(e: unknown): never {
-  const err = e as { status?: number; code?: string; message: string; details?: [] };
-  if (err.status && err.code)
-    throw new TransitionRefused(refusal(err.status, err.code, err.message, err.details));
-  throw e;
+function refusedAs<T>(assess: () => T): T {
+  try {
+    return assess();
+  } catch (e) {
+    const err = e as { status?: number; code?: string; message: string; details?: [] };
+    if (err.status && err.code)
+      throw new TransitionRefused(refusal(err.status, err.code, err.message, err.details));
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { Statement } from '@app/database';
 import {
   ChainHead,
   chainEntryAfter,
@@ -50,43 +51,40 @@ export function historyEntryFromRow(r: HistoryRow): ChainedHistoryEntry {
 @Injectable()
 export class HistoryStore {
   /**
-   * Appends under the application's row lock, after `head` (the chain's head as
-   * the locked row records it), so seq and prevHash cannot race; the same
-   * statement records the new head on the row (see verifyChainAgainstHead).
+   * The entry chained after `head` (the chain's head as the locked application
+   * row records it, so seq and prevHash cannot race) and the INSERT that
+   * appends it. The caller records the new head (`seq`, `hash`) on the
+   * application row in the same transaction (see verifyChainAgainstHead).
    */
-  async append(
-    tx: EntityManager,
+  chain(
     entry: Omit<HistoryEntry, 'seq'>,
     head: ChainHead,
-  ): Promise<ChainedHistoryEntry> {
+  ): { entry: ChainedHistoryEntry; insert: Statement } {
     const chained = chainEntryAfter({ ...entry, seq: head.length + 1 }, head.hash);
-    // The entry and the application's record of the chain's head, in one statement.
-    await tx.query(
-      `WITH entry AS (
-         INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id,
-           actor_name, actor_role, opinion, signature, corrections, at, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         RETURNING application_id, seq, hash)
-       UPDATE applications SET history_length = entry.seq, history_head = entry.hash
-         FROM entry WHERE applications.id = entry.application_id`,
-      [
-        chained.applicationId,
-        chained.seq,
-        chained.type,
-        chained.from,
-        chained.to,
-        chained.actorId,
-        chained.actorName,
-        chained.actorRole,
-        chained.opinion,
-        chained.signature,
-        chained.corrections === null ? null : JSON.stringify(chained.corrections),
-        chained.at,
-        chained.prevHash,
-        chained.hash,
-      ],
-    );
-    return chained;
+    return {
+      entry: chained,
+      insert: {
+        sql: `INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id,
+                actor_name, actor_role, opinion, signature, corrections, at, prev_hash, hash)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        params: [
+          chained.applicationId,
+          chained.seq,
+          chained.type,
+          chained.from,
+          chained.to,
+          chained.actorId,
+          chained.actorName,
+          chained.actorRole,
+          chained.opinion,
+          chained.signature,
+          chained.corrections === null ? null : JSON.stringify(chained.corrections),
+          chained.at,
+          chained.prevHash,
+          chained.hash,
+        ],
+      },
+    };
   }
 
   async list(

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { Statement } from '@app/database';
 
 export type TimerKind = 'review_deadline' | 'notice_end';
 
@@ -21,55 +22,39 @@ export const TIMER_JOB = { review_deadline: 'reviewDeadline', notice_end: 'notic
 export const timerId = (applicationId: string, kind: TimerKind, version: number): string =>
   `${applicationId}-${kind}-${version}`;
 
-export async function insertTimer(tx: EntityManager, timer: TimerRow): Promise<void> {
-  await tx.query(
-    `INSERT INTO timers (id, application_id, kind, level, due_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO NOTHING`,
-    [timer.id, timer.applicationId, timer.kind, timer.level, timer.dueAt],
-  );
+export function insertTimerStatement(timer: TimerRow): Statement {
+  return {
+    sql: `INSERT INTO timers (id, application_id, kind, level, due_at) VALUES ($1, $2, $3, $4, $5)
+          ON CONFLICT (id) DO NOTHING`,
+    params: [timer.id, timer.applicationId, timer.kind, timer.level, timer.dueAt],
+  };
 }
 
-/** Cancels the application's pending timers (all, or of one kind) as it leaves the state that set them. */
-export async function cancelTimers(
-  tx: EntityManager,
+/**
+ * Cancels the application's pending timers of one kind as it leaves the state
+ * that set them; `except` is a timer the same transition fires (a row is changed
+ * by one part of a batch only).
+ */
+export function cancelTimersStatement(
   applicationId: string,
   at: Date,
-  kind?: TimerKind,
-): Promise<void> {
-  await tx.query(
-    `UPDATE timers SET cancelled_at = $2
-      WHERE application_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL AND ($3::text IS NULL OR kind = $3)`,
-    [applicationId, at, kind ?? null],
-  );
+  kind: TimerKind,
+  except: string | null,
+): Statement {
+  return {
+    sql: `UPDATE timers SET cancelled_at = $2
+           WHERE application_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL AND kind = $3
+             AND id IS DISTINCT FROM $4`,
+    params: [applicationId, at, kind, except],
+  };
 }
 
-/** Claims a due timer for firing; null when it was fired or cancelled already (a redelivery). */
-export async function claimTimer(
-  tx: EntityManager,
-  id: string,
-  at: Date,
-): Promise<TimerRow | null> {
-  const rows: {
-    id: string;
-    application_id: string;
-    kind: TimerKind;
-    level: string;
-    due_at: Date;
-  }[] = await tx.query(
-    `SELECT id, application_id, kind, level, due_at FROM timers
-        WHERE id = $1 AND fired_at IS NULL AND cancelled_at IS NULL FOR UPDATE`,
-    [id],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  await tx.query(`UPDATE timers SET fired_at = $2 WHERE id = $1`, [id, at]);
-  return {
-    id: row.id,
-    applicationId: row.application_id,
-    kind: row.kind,
-    level: row.level,
-    dueAt: row.due_at,
-  };
+/**
+ * Marks a timer fired. Timers change only under their application's row lock,
+ * so the pending row the transition read under that lock is this one.
+ */
+export function fireTimerStatement(id: string, at: Date): Statement {
+  return { sql: `UPDATE timers SET fired_at = $2 WHERE id = $1`, params: [id, at] };
 }
 
 /** Pending timers due by `dueBy` (all when null), earliest first. */

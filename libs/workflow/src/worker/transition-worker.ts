@@ -1,7 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, Processor, UnrecoverableError, Worker, WorkerOptions } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
 import { loggableMessage } from '@app/http';
@@ -17,7 +15,7 @@ import {
   TransitionHandlers,
   TransitionJobName,
 } from '@app/queue';
-import { TransitionEngine } from '../engine/transition-engine';
+import { TimerNotDue, TransitionEngine } from '../engine/transition-engine';
 import { TimerScheduler } from '../timers/timer-scheduler';
 
 /** Jobs a worker process applies at once; each holds one database connection while it runs. */
@@ -49,8 +47,6 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly engine: TransitionEngine,
     private readonly scheduler: TimerScheduler,
-    private readonly db: DataSource,
-    private readonly clock: Clock,
   ) {}
 
   handlers(): TransitionHandlers {
@@ -121,27 +117,26 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
 
   /**
    * A timer never fires before its due instant: a job that arrives early (clock
-   * skew between machines) goes back to the delayed set until then.
+   * skew between machines) goes back to the delayed set until then. The engine
+   * finds that out under the application's lock, as it reads the timer.
    */
   private async fireTimer(
     data: { applicationId: string; timerId: string },
     job: Job,
     token?: string,
   ): Promise<JobOutcome> {
-    const [timer]: { due_at: Date }[] = await this.db.query(
-      `SELECT due_at FROM timers WHERE id = $1`,
-      [data.timerId],
-    );
-    if (timer && timer.due_at > this.clock.now() && token) {
-      await job.moveToDelayed(timer.due_at.getTime(), token);
+    try {
+      return await this.engine.apply({
+        jobId: job.id!,
+        applicationId: data.applicationId,
+        actor: null,
+        timerId: data.timerId,
+      });
+    } catch (e) {
+      if (!(e instanceof TimerNotDue) || !token) throw e;
+      await job.moveToDelayed(e.dueAt.getTime(), token);
       throw new DelayedError();
     }
-    return this.engine.apply({
-      jobId: job.id!,
-      applicationId: data.applicationId,
-      actor: null,
-      timerId: data.timerId,
-    });
   }
 
   /**

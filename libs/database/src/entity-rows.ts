@@ -1,0 +1,56 @@
+import { EntityMetadata, ObjectLiteral, ValueTransformer } from 'typeorm';
+
+/**
+ * Entities read and written with plain SQL on hot paths, mapped by TypeORM's
+ * own metadata (column names, transformers, JSON columns), so the mapping
+ * cannot drift from the entity: one `SELECT *` row becomes the entity the
+ * repository would have built, and a set of changed properties becomes the
+ * `SET` list the query builder would have written.
+ */
+export function entityFromRow<T extends ObjectLiteral>(
+  metadata: EntityMetadata,
+  row: Record<string, unknown>,
+): T {
+  const entity = metadata.create() as T;
+  for (const column of metadata.columns) {
+    const value = row[column.databaseName];
+    (entity as ObjectLiteral)[column.propertyName] =
+      value === undefined ? undefined : fromDatabase(column.transformer, value);
+  }
+  return entity;
+}
+
+/**
+ * `column = $k, …` for the given property values, numbering placeholders from
+ * `firstPlaceholder`. JSON columns are sent as JSON text (pg would send a
+ * JavaScript array as a PostgreSQL array).
+ */
+export function setClause(
+  metadata: EntityMetadata,
+  changes: ObjectLiteral,
+  firstPlaceholder: number,
+): { sql: string; params: unknown[] } {
+  const assignments: string[] = [];
+  const params: unknown[] = [];
+  for (const [property, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.name} has no column for ${property}`);
+    params.push(
+      value !== null && (column.type === 'jsonb' || column.type === 'json')
+        ? JSON.stringify(value)
+        : value,
+    );
+    assignments.push(`${column.databaseName} = $${firstPlaceholder + params.length - 1}`);
+  }
+  return { sql: assignments.join(', '), params };
+}
+
+function fromDatabase(
+  transformer: ValueTransformer | ValueTransformer[] | undefined,
+  value: unknown,
+) {
+  if (!transformer) return value;
+  const chain = Array.isArray(transformer) ? [...transformer].reverse() : [transformer];
+  return chain.reduce((v, t) => t.from(v), value);
+}

@@ -1,0 +1,125 @@
+import { EntityManager } from 'typeorm';
+import {
+  Application,
+  AssessmentLookupRow,
+  AssessmentLookups,
+  assessmentLookups,
+  lookupsFrom,
+  MaterialListing,
+} from '@app/applications';
+import { Campaign } from '@app/campaigns';
+import { selectRow, Statement } from '@app/database';
+import type { JobOutcome } from '@app/queue';
+import { CalendarOverride, OVERRIDES_AS_JSON } from '@app/working-days';
+import { TimerKind, TimerRow } from '../timers/timer-store';
+import { TransitionRequest } from './transition-request';
+
+/** Everything a transition reads besides the locked row. */
+export interface TransitionReads {
+  /** The outcome already recorded under the job's id (a redelivery), or null. */
+  recorded: JobOutcome | null;
+  /** Objections not yet resolved on the application's running notice. */
+  unresolvedObjections: number;
+  calendarOverrides: CalendarOverride[];
+  /** The application's community, for a notice. */
+  communityName: string;
+  /** For a timer job: the timer, while pending; null once fired or cancelled. */
+  timer: TimerRow | null;
+  /** For an objection's resolution: whether it is an open one of the running notice. */
+  objectionOpen: boolean;
+  /** For a command (its answer is the application's view): the materials, oldest first. */
+  materials: MaterialListing[];
+  /** For a command: what the household's assessment reads. */
+  lookups: AssessmentLookups | null;
+}
+
+interface ReadsRow extends AssessmentLookupRow {
+  recorded: { statusCode: number; body: JobOutcome['body'] } | null;
+  unresolved: number;
+  overrides: CalendarOverride[] | null;
+  community_name: string | null;
+  timer: { id: string; kind: TimerKind; level: string; dueAt: string } | null;
+  objection_open: boolean | null;
+  materials: (Omit<MaterialListing, 'createdAt'> & { createdAt: string })[] | null;
+}
+
+/**
+ * One statement, made once the row is locked: each read is a subquery of one
+ * row, so a transition reads everything in one round trip. After the lock,
+ * not with it: a `SELECT … FOR UPDATE` that waited for another transaction
+ * returns that transaction's row, but its subqueries would still see the
+ * snapshot from before the wait. Timers, objections and notices change only
+ * under the application's lock. The others are as they were when this
+ * statement began, as a separate read would be: calendar overrides, uploads
+ * and other applications' memberships, which no lock orders (a membership is
+ * claimed by a conditional write, see EffectExecutor); and a refusal's
+ * outcome, recorded after its rollback (the transition's conditional insert of
+ * its own outcome catches that race, see TransitionEngine).
+ */
+export async function readUnderLock(
+  tx: Pick<EntityManager, 'query'>,
+  req: TransitionRequest,
+  app: Application,
+  campaign: Campaign,
+): Promise<TransitionReads> {
+  const columns: Record<string, Statement> = {
+    recorded: {
+      sql: `SELECT json_build_object('statusCode', status_code, 'body', body)
+              FROM command_results WHERE job_id = $1`,
+      params: [req.jobId],
+    },
+    unresolved: {
+      sql: `SELECT count(*)::int FROM objections o JOIN notices n ON n.id = o.notice_id
+             WHERE o.application_id = $1 AND o.resolved_at IS NULL AND n.closed_at IS NULL`,
+      params: [app.id],
+    },
+    overrides: { sql: OVERRIDES_AS_JSON, params: [] },
+    community_name: { sql: `SELECT name FROM regions WHERE id = $1`, params: [app.communityId] },
+  };
+  if (req.timerId) {
+    columns.timer = {
+      sql: `SELECT json_build_object('id', id, 'kind', kind, 'level', level, 'dueAt', due_at)
+              FROM timers WHERE id = $1 AND fired_at IS NULL AND cancelled_at IS NULL`,
+      params: [req.timerId],
+    };
+  }
+  if (req.objectionId) {
+    columns.objection_open = {
+      sql: `SELECT true FROM objections o JOIN notices n ON n.id = o.notice_id
+             WHERE o.id = $1::uuid AND o.application_id = $2
+               AND o.resolved_at IS NULL AND n.closed_at IS NULL`,
+      params: [req.objectionId, app.id],
+    };
+  }
+  const answersWithView = !req.timerId;
+  if (answersWithView) {
+    columns.materials = {
+      sql: `SELECT json_agg(json_build_object('id', id, 'type', type, 'memberIdNumber', member_id_number,
+                      'propertyId', property_id, 'contentType', content_type, 'size', size,
+                      'sha256', sha256, 'createdAt', created_at) ORDER BY created_at)
+              FROM materials WHERE application_id = $1`,
+      params: [app.id],
+    };
+    Object.assign(columns, assessmentLookups(app, campaign));
+  }
+  const { sql, params } = selectRow(columns);
+  const [row]: ReadsRow[] = await tx.query(sql, params);
+  return {
+    recorded: row.recorded,
+    unresolvedObjections: row.unresolved,
+    calendarOverrides: row.overrides ?? [],
+    communityName: row.community_name ?? '',
+    timer: row.timer
+      ? {
+          id: row.timer.id,
+          applicationId: app.id,
+          kind: row.timer.kind,
+          level: row.timer.level,
+          dueAt: new Date(row.timer.dueAt),
+        }
+      : null,
+    objectionOpen: row.objection_open === true,
+    materials: (row.materials ?? []).map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
+    lookups: answersWithView ? lookupsFrom(row) : null,
+  };
+}
