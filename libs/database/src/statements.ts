@@ -13,17 +13,49 @@ export interface Statement {
  * dollar-quoted strings).
  */
 export function renumbered(statement: Statement, offset: number): string {
-  const used = new Set<number>();
-  const sql = statement.sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const k = Number(n);
-    if (k < 1 || k > statement.params.length)
-      throw new Error(`placeholder $${k} has no value (${statement.params.length} given)`);
-    used.add(k);
-    return `$${offset + k}`;
-  });
-  if (used.size !== statement.params.length)
-    throw new Error(`${statement.params.length} values for ${used.size} placeholders`);
+  const { chunks, placeholders } = split(statement);
+  let sql = chunks[0];
+  for (let i = 0; i < placeholders.length; i++)
+    sql += `$${offset + placeholders[i]}${chunks[i + 1]}`;
   return sql;
+}
+
+interface SplitSql {
+  /** The text around the placeholders: one more chunk than placeholders. */
+  chunks: string[];
+  placeholders: number[];
+  /** How many distinct placeholders: the values a statement must bring. */
+  distinct: number;
+}
+
+/** Statements' SQL split at their placeholders, once per distinct text (the hot path's are few). */
+const splits = new Map<string, SplitSql>();
+const MAX_SPLITS = 1000;
+
+function split(statement: Statement): SplitSql {
+  const known = splits.get(statement.sql);
+  if (known) {
+    checkValues(known, statement);
+    return known;
+  }
+  const parts = statement.sql.split(/\$(\d+)/);
+  const placeholders = parts.filter((_, i) => i % 2 === 1).map(Number);
+  const result: SplitSql = {
+    chunks: parts.filter((_, i) => i % 2 === 0),
+    placeholders,
+    distinct: new Set(placeholders).size,
+  };
+  checkValues(result, statement);
+  if (splits.size < MAX_SPLITS) splits.set(statement.sql, result);
+  return result;
+}
+
+function checkValues({ placeholders, distinct }: SplitSql, statement: Statement): void {
+  const given = statement.params.length;
+  for (const k of placeholders) {
+    if (k < 1 || k > given) throw new Error(`placeholder $${k} has no value (${given} given)`);
+  }
+  if (distinct !== given) throw new Error(`${given} values for ${distinct} placeholders`);
 }
 
 /**
