@@ -1,4 +1,5 @@
 import { formatShanghaiInstant } from '@app/calendar';
+import type { Statement } from '@app/database';
 import { HouseholdAssessment, isReviewStatus, missingMaterials, toApiFigures } from '@app/domain';
 import { Application, NO_HOUSING_TIER } from './application.entity';
 import { memberView, propertyView } from './household-mapping';
@@ -28,6 +29,26 @@ export type MaterialListing = Pick<
   Material,
   'id' | 'type' | 'memberIdNumber' | 'propertyId' | 'contentType' | 'size' | 'sha256' | 'createdAt'
 >;
+
+/**
+ * An application's materials as one JSON array, oldest first (or null when
+ * there are none): a subquery to read with other rows (`materialsFromJson`).
+ */
+export function materialsAsJson(applicationId: string): Statement {
+  return {
+    sql: `SELECT json_agg(json_build_object('id', id, 'type', type, 'memberIdNumber', member_id_number,
+                  'propertyId', property_id, 'contentType', content_type, 'size', size,
+                  'sha256', sha256, 'createdAt', created_at) ORDER BY created_at, id)
+            FROM materials WHERE application_id = $1`,
+    params: [applicationId],
+  };
+}
+
+export type MaterialsJson = (Omit<MaterialListing, 'createdAt'> & { createdAt: string })[] | null;
+
+export function materialsFromJson(json: MaterialsJson): MaterialListing[] {
+  return (json ?? []).map((m) => ({ ...m, createdAt: new Date(m.createdAt) }));
+}
 
 export function materialView(m: MaterialListing) {
   return {

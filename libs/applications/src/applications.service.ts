@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { entityFromRow, selectRow } from '@app/database';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
-import type { HouseholdAssessment } from '@app/domain';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import { requireEditableByApplicant, requireReadable } from './application-access';
@@ -14,23 +14,30 @@ import {
   applicationView,
   ApplicationView,
   figureColumns,
+  materialsAsJson,
+  MaterialsJson,
+  materialsFromJson,
 } from './application-view';
 import { ApplicationBodyDto } from './dto/household.dto';
 import { ListApplicationsQueryDto } from './dto/list-query.dto';
-import { HouseholdAssessor } from './household-assessor';
+import {
+  AssessmentLookupRow,
+  assessmentLookups,
+  HouseholdAssessor,
+  lookupsFrom,
+} from './household-assessor';
 import { toStoredHousehold } from './household-mapping';
-import { Material } from './materials/material.entity';
 
 /** Drafts: create, replace, read and list. Submission and withdrawal live in SubmissionService. */
 @Injectable()
 export class ApplicationsService {
   constructor(
     @InjectRepository(Application) private readonly applications: Repository<Application>,
-    @InjectRepository(Material) private readonly materials: Repository<Material>,
     private readonly campaigns: CampaignsService,
     private readonly regions: RegionsService,
     private readonly assessor: HouseholdAssessor,
     private readonly clock: Clock,
+    private readonly db: DataSource,
   ) {}
 
   async create(user: AuthUser, body: ApplicationBodyDto): Promise<ApplicationView> {
@@ -88,29 +95,33 @@ export class ApplicationsService {
     return this.view(user, id);
   }
 
+  /**
+   * GET /api/applications/:id in two statements, plain SQL mapped by the
+   * entity's metadata (the most frequent read of the service): the row, then
+   * its materials and the assessment's lookups in one row.
+   */
   async view(user: AuthUser, id: string): Promise<ApplicationView> {
-    return this.viewOf(requireReadable(user, await this.applications.findOneBy({ id })));
+    const [row]: Record<string, unknown>[] = await this.db.query(
+      `SELECT * FROM applications WHERE id = $1`,
+      [id],
+    );
+    const app = row ? entityFromRow<Application>(this.db.getMetadata(Application), row) : null;
+    return this.viewOf(requireReadable(user, app));
   }
 
-  /**
-   * The view of a row the caller holds, for the worker (which has checked
-   * access when it applied the transition): inside its transaction
-   * (`manager`), the materials and the assessment as that transaction sees them.
-   * An assessment of this very household the caller has made is used as it is.
-   */
-  async viewOf(
-    app: Application,
-    manager?: EntityManager,
-    assessed?: HouseholdAssessment,
-  ): Promise<ApplicationView> {
-    const id = app.id;
-    const materials = manager?.getRepository(Material) ?? this.materials;
-    const [campaign, files] = await Promise.all([
-      this.campaigns.require(app.campaignId),
-      materials.find({ where: { applicationId: id }, order: { createdAt: 'ASC' } }),
-    ]);
-    const assessment = assessed ?? (await this.assessor.assessOrRefuse(app, campaign, manager));
-    return applicationView(app, assessment, files, this.clock.now());
+  /** The view of a row the caller may read: its materials and assessment read in one statement. */
+  private async viewOf(app: Application): Promise<ApplicationView> {
+    const campaign = await this.campaigns.require(app.campaignId);
+    const { sql, params } = selectRow({
+      materials: materialsAsJson(app.id),
+      ...assessmentLookups(app, campaign),
+    });
+    const [extras]: (AssessmentLookupRow & { materials: MaterialsJson })[] = await this.db.query(
+      sql,
+      params,
+    );
+    const assessment = this.assessor.assessOrRefuseWith(app, campaign, lookupsFrom(extras));
+    return applicationView(app, assessment, materialsFromJson(extras.materials), this.clock.now());
   }
 
   async list(user: AuthUser, query: ListApplicationsQueryDto) {

@@ -6,6 +6,9 @@ import {
   assessmentLookups,
   lookupsFrom,
   MaterialListing,
+  materialsAsJson,
+  MaterialsJson,
+  materialsFromJson,
 } from '@app/applications';
 import { Campaign } from '@app/campaigns';
 import { selectRow, Statement } from '@app/database';
@@ -40,7 +43,7 @@ interface ReadsRow extends AssessmentLookupRow {
   community_name: string | null;
   timer: { id: string; kind: TimerKind; level: string; dueAt: string } | null;
   objection_open: boolean | null;
-  materials: (Omit<MaterialListing, 'createdAt'> & { createdAt: string })[] | null;
+  materials: MaterialsJson;
 }
 
 /**
@@ -93,13 +96,7 @@ export async function readUnderLock(
   }
   const answersWithView = !req.timerId;
   if (answersWithView) {
-    columns.materials = {
-      sql: `SELECT json_agg(json_build_object('id', id, 'type', type, 'memberIdNumber', member_id_number,
-                      'propertyId', property_id, 'contentType', content_type, 'size', size,
-                      'sha256', sha256, 'createdAt', created_at) ORDER BY created_at)
-              FROM materials WHERE application_id = $1`,
-      params: [app.id],
-    };
+    columns.materials = materialsAsJson(app.id);
     Object.assign(columns, assessmentLookups(app, campaign));
   }
   const { sql, params } = selectRow(columns);
@@ -119,7 +116,7 @@ export async function readUnderLock(
         }
       : null,
     objectionOpen: row.objection_open === true,
-    materials: (row.materials ?? []).map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
+    materials: materialsFromJson(row.materials),
     lookups: answersWithView ? lookupsFrom(row) : null,
   };
 }
