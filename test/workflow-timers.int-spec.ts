@@ -113,6 +113,48 @@ describe('timers survive a Redis wipe (system clock)', () => {
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(0);
   });
 
+  it('sends a timer job that arrives before its timer is due back to wait, then fires it when due', async () => {
+    const id = await submittedToday(await campaignAroundToday());
+    const worker = t.app.get(TransitionWorker);
+    await worker.stop();
+    await wipeQueues();
+    const [timer] = await updateReturning<{ id: string }>(
+      t.db,
+      `UPDATE timers SET due_at = now() + interval '3 seconds' WHERE fired_at IS NULL RETURNING id`,
+      [],
+    );
+    // The job with no delay at all: as if another machine's clock ran 3 s ahead.
+    const queue = t.app.get(TransitionQueue).queue;
+    await queue.add(
+      'reviewDeadline',
+      { applicationId: id, timerId: timer.id },
+      { jobId: timer.id },
+    );
+    worker.onApplicationBootstrap();
+
+    await waitFor(async () => (await queue.getJobState(timer.id)) === 'delayed', 2_500);
+    const [early]: { fired_at: Date | null }[] = await t.db.query(
+      `SELECT fired_at FROM timers WHERE id = $1`,
+      [timer.id],
+    );
+    expect(early.fired_at).toBeNull();
+    await waitFor(async () => (await queue.getJobState(timer.id)) === 'completed');
+    // Waiting, not failing and retried until due: no attempt failed.
+    const job = await queue.getJob(timer.id);
+    expect(job?.stacktrace ?? []).toEqual([]);
+    expect(job?.failedReason).toBeFalsy();
+    const [fired]: { fired_at: Date; due_at: Date }[] = await t.db.query(
+      `SELECT fired_at, due_at FROM timers WHERE id = $1`,
+      [timer.id],
+    );
+    expect(fired.fired_at.getTime()).toBeGreaterThanOrEqual(fired.due_at.getTime());
+    const history: { type: string }[] = await t.db.query(
+      `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
+      [id],
+    );
+    expect(history.map((h) => h.type)).toEqual(['submit', 'review_overdue']);
+  });
+
   it('gives a timer whose job failed for good fresh attempts once it is well past due', async () => {
     const id = await submittedToday(await campaignAroundToday());
     const worker = t.app.get(TransitionWorker);

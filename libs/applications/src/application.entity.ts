@@ -99,9 +99,9 @@ export class Application {
   approvalSnapshot!: Record<string, unknown> | null;
 
   /**
-   * The history chain's length and last hash, written only by the statement
-   * that appends an entry (never through this entity): the next entry links to
-   * them, and verification checks the chain ends there.
+   * The history chain's length and last hash, written only with an appended
+   * entry, by the transition's one UPDATE (never by `save()`): the next entry
+   * links to them, and verification checks the chain ends there.
    */
   @Column({ type: 'int', default: 0, insert: false, update: false })
   historyLength!: number;

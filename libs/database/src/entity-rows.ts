@@ -4,8 +4,10 @@ import { EntityMetadata, ObjectLiteral, ValueTransformer } from 'typeorm';
  * Entities read and written with plain SQL on hot paths, mapped by TypeORM's
  * own metadata (column names, transformers, JSON columns), so the mapping
  * cannot drift from the entity: one `SELECT *` row becomes the entity the
- * repository would have built, and a set of changed properties becomes the
- * `SET` list the query builder would have written.
+ * repository would have built, and a set of changed properties becomes a
+ * `SET` list of the same columns and stored values. Unlike the query builder,
+ * `setClause` writes columns marked `update: false` when asked to (the
+ * application's history head, which only the transition's UPDATE writes).
  */
 export function entityFromRow<T extends ObjectLiteral>(
   metadata: EntityMetadata,
@@ -36,14 +38,24 @@ export function setClause(
     if (value === undefined) continue;
     const column = metadata.findColumnWithPropertyName(property);
     if (!column) throw new Error(`${metadata.name} has no column for ${property}`);
+    const stored = toDatabase(column.transformer, value);
     params.push(
-      value !== null && (column.type === 'jsonb' || column.type === 'json')
-        ? JSON.stringify(value)
-        : value,
+      stored !== null && (column.type === 'jsonb' || column.type === 'json')
+        ? JSON.stringify(stored)
+        : stored,
     );
     assignments.push(`${column.databaseName} = $${firstPlaceholder + params.length - 1}`);
   }
   return { sql: assignments.join(', '), params };
+}
+
+function toDatabase(
+  transformer: ValueTransformer | ValueTransformer[] | undefined,
+  value: unknown,
+) {
+  if (!transformer) return value;
+  const chain = Array.isArray(transformer) ? transformer : [transformer];
+  return chain.reduce((v, t) => t.to(v), value);
 }
 
 function fromDatabase(

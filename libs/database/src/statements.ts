@@ -9,8 +9,9 @@ export interface Statement {
 /**
  * A statement's SQL with its placeholders moved up by `offset`, to sit in a
  * larger statement after `offset` other values. Every value must be used and
- * every placeholder have a value; the SQL must hold no other `$` (no
- * dollar-quoted strings).
+ * every placeholder have a value. Every `$<digits>` counts as a placeholder,
+ * also inside a string literal or a dollar-quoted string: the SQL must hold
+ * none there.
  */
 export function renumbered(statement: Statement, offset: number): string {
   const { chunks, placeholders } = split(statement);
@@ -80,7 +81,7 @@ export function selectRow(columns: Record<string, Statement>): Statement {
  * PostgreSQL's rules for data-modifying CTEs apply, and callers must respect
  * them: every part runs against the snapshot taken when the statement starts,
  * so no part sees another part's changes; and no row may be changed by two
- * parts (only one of the changes would happen). A part's `RETURNING` rows can
+ * parts (which change wins is unpredictable). A part's `RETURNING` rows can
  * be read by the final `SELECT` under the name `add` answers, which is how a
  * caller checks a conditional write (e.g. how many rows a claim took).
  *

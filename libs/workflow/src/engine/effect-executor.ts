@@ -161,14 +161,10 @@ export class EffectExecutor {
         this.workingDays.noticeRules(),
       ),
     );
-    if (ctx.notice) {
-      ctx.notice.endsAt = endsAt;
-    } else {
-      ctx.writes.add({
-        sql: `UPDATE notices SET ends_at = $2 WHERE application_id = $1 AND closed_at IS NULL`,
-        params: [ctx.app.id, endsAt],
-      });
-    }
+    // The transition table posts the notice first; the row is written once, whole.
+    if (!ctx.notice)
+      throw new Error('schedule_notice_end without a notice posted in the same transition');
+    ctx.notice.endsAt = endsAt;
     Object.assign(ctx.changes, { noticeEndsAt: endsAt, noticeWaiting: false });
     this.addTimer(ctx, {
       id: timerId(ctx.app.id, 'notice_end', ctx.nextVersion),

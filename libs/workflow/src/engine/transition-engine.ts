@@ -49,7 +49,8 @@ import { TransitionRequest } from './transition-request';
 
 /**
  * Applies one command to one application in ONE PostgreSQL transaction of
- * four round trips: the row is locked; everything else the transition reads
+ * five round trips (with START TRANSACTION; one more to number an archived
+ * approval): the row is locked; everything else the transition reads
  * is read in one statement; the domain plans the transition and its effects
  * are computed in memory; then one statement writes it all (the row's status,
  * version and history head, the chained history entry, timers, notices, the
@@ -76,12 +77,18 @@ export class TransitionEngine {
     try {
       applied = await this.db.transaction((tx) => this.applyLocked(tx, req));
     } catch (e) {
-      if (e instanceof AnsweredMeanwhile) return (await readOutcome(this.db, req.jobId))!;
+      if (e instanceof AnsweredMeanwhile) return this.answeredMeanwhile(req);
       if (!(e instanceof TransitionRefused)) throw e;
       return this.recordRefusal(req, e.outcome);
     }
     await this.scheduler.schedule(applied.timers);
     return applied.outcome;
+  }
+
+  private async answeredMeanwhile(req: TransitionRequest): Promise<JobOutcome> {
+    const outcome = await readOutcome(this.db, req.jobId);
+    if (!outcome) throw new Error(`job ${req.jobId}: its recorded outcome is gone`);
+    return outcome;
   }
 
   /**
@@ -277,15 +284,8 @@ export class TransitionEngine {
     const reasons = assessment.eligibility.reasons;
     const missing = missingMaterials(assessment.requiredMaterials, provided);
     if (reasons.length === 0 && missing.length === 0) return;
-    if (missing.length === 0 && reasons.every((r) => r.code === 'MEMBER_IN_OTHER_APPLICATION')) {
-      throw new TransitionRefused(
-        refusal(
-          409,
-          'MEMBER_IN_OTHER_APPLICATION',
-          'A member is already in another live application of this campaign',
-        ),
-      );
-    }
+    if (missing.length === 0 && reasons.every((r) => r.code === 'MEMBER_IN_OTHER_APPLICATION'))
+      throw memberConflict();
     throw new TransitionRefused(
       refusal(422, 'NOT_SUBMITTABLE', 'The application cannot be submitted yet', [
         ...reasons.map((r) => ({ code: r.code, message: r.message })),

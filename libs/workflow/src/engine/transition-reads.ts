@@ -30,7 +30,7 @@ export interface TransitionReads {
   timer: TimerRow | null;
   /** For an objection's resolution: whether it is an open one of the running notice. */
   objectionOpen: boolean;
-  /** For a command (its answer is the application's view): the materials, oldest first. */
+  /** For a command (its answer is the application's view): the materials, oldest first; none for a timer. */
   materials: MaterialListing[];
   /** For a command: what the household's assessment reads. */
   lookups: AssessmentLookups | null;

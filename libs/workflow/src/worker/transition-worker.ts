@@ -150,14 +150,16 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
   ): Worker {
     const handlers = this.handlers();
     const { connection, prefix } = queueConnection(this.config);
-    const run: Processor = async (job: Job) => {
+    const run: Processor = async (job: Job, token?: string) => {
       const handler = handlers[job.name as TransitionJobName] as (
         d: unknown,
         j: Job,
+        token?: string,
       ) => Promise<JobOutcome>;
       if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
       try {
-        return receiptOf(await handler(job.data, job));
+        // The token lets a handler move its job back to the delayed set (an early timer).
+        return receiptOf(await handler(job.data, job, token));
       } catch (error) {
         // A broken invariant will not mend itself on retry; anything else (a dropped
         // connection, a deadlock) is transient and BullMQ retries it with back-off.
