@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { QueryRunner } from 'typeorm';
 import { Application } from '@app/applications';
-import { lockApplication, TransitionEngine, TransitionRequest } from '@app/workflow';
+import { Clock } from '@app/clock';
+import {
+  lockApplication,
+  TransitionEngine,
+  TransitionQueue,
+  TransitionRequest,
+} from '@app/workflow';
 import { familyBody } from './factories/applications.factory';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { readyDraftOf, workflowWorld, WorkflowWorld } from './support/workflow-fixture';
@@ -80,6 +86,38 @@ describe('transition engine under races', () => {
     }
     throw new Error('nobody waited on a lock');
   }
+
+  it('fires a timer whose job reaches a worker that has not heard of the clock move (manual clock)', async () => {
+    const { id, request } = await draftAndSubmit();
+    expect((await engine.apply(request)).statusCode).toBe(200);
+    const [timer]: { id: string }[] = await t.db.query(
+      `SELECT id FROM timers WHERE application_id = $1 AND fired_at IS NULL`,
+      [id],
+    );
+    // The clock moves in PostgreSQL only: the message to this process is "lost".
+    await t.db.query(
+      `UPDATE manual_clock SET now = (SELECT due_at + interval '1 hour' FROM timers WHERE id = $1)`,
+      [timer.id],
+    );
+    const before = t.app.get(Clock).now();
+    const queue = t.app.get(TransitionQueue).queue;
+    await queue.add(
+      'reviewDeadline',
+      { applicationId: id, timerId: timer.id },
+      { jobId: timer.id },
+    );
+
+    for (let i = 0; i < 100 && (await queue.getJobState(timer.id)) !== 'completed'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await queue.getJobState(timer.id)).toBe('completed');
+    expect((await queue.getJob(timer.id))?.stacktrace ?? []).toEqual([]);
+    expect(t.app.get(Clock).now().getTime()).toBeGreaterThan(before.getTime());
+    const [history]: { types: string[] }[] = await t.db.query(
+      `SELECT array_agg(type ORDER BY seq) AS types FROM application_history WHERE application_id = $1`,
+      [id],
+    );
+    expect(history.types).toEqual(['submit', 'review_overdue']);
+  });
 
   it('reads the locked row as the repository does (plain SQL mapped by the entity)', async () => {
     const { id, request } = await draftAndSubmit();

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, Processor, UnrecoverableError, Worker, WorkerOptions } from 'bullmq';
+import { Clock, ManualClock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
 import { loggableMessage } from '@app/http';
@@ -47,6 +48,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly engine: TransitionEngine,
     private readonly scheduler: TimerScheduler,
+    private readonly clock: Clock,
   ) {}
 
   handlers(): TransitionHandlers {
@@ -119,11 +121,18 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
    * A timer never fires before its due instant: a job that arrives early (clock
    * skew between machines) goes back to the delayed set until then. The engine
    * finds that out under the application's lock, as it reads the timer.
+   *
+   * Under the manual clock a timer's job is added once the clock has moved past
+   * it, so an early one means this process has not heard of the move yet (the
+   * Redis message is late or lost): it reads the clock from PostgreSQL and tries
+   * again. Still early, it looks again in a second; the manual due instant is
+   * no real time to wait for.
    */
   private async fireTimer(
     data: { applicationId: string; timerId: string },
     job: Job,
     token?: string,
+    clockReloaded = false,
   ): Promise<JobOutcome> {
     try {
       return await this.engine.apply({
@@ -134,7 +143,12 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       });
     } catch (e) {
       if (!(e instanceof TimerNotDue) || !token) throw e;
-      await job.moveToDelayed(e.dueAt.getTime(), token);
+      if (this.clock instanceof ManualClock && !clockReloaded) {
+        await this.clock.load();
+        return this.fireTimer(data, job, token, true);
+      }
+      const wakeAt = this.clock.mode === 'manual' ? Date.now() + 1000 : e.dueAt.getTime();
+      await job.moveToDelayed(wakeAt, token);
       throw new DelayedError();
     }
   }
