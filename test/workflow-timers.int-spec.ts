@@ -65,6 +65,24 @@ describe('timers survive a Redis wipe (system clock)', () => {
     }
   }
 
+  /**
+   * An application submitted today whose review-deadline timer is due `dueIn`
+   * from now, with the worker stopped and no job in Redis for the timer: the
+   * test adds the job it means to, then restarts the worker.
+   */
+  async function timerWithoutJob(dueIn: string) {
+    const id = await submittedToday(await campaignAroundToday());
+    const worker = t.app.get(TransitionWorker);
+    await worker.stop();
+    await wipeQueues();
+    const [timer] = await updateReturning<{ id: string }>(
+      t.db,
+      `UPDATE timers SET due_at = now() + $1::interval WHERE fired_at IS NULL RETURNING id`,
+      [dueIn],
+    );
+    return { id, timer, worker };
+  }
+
   it('rebuilds every pending timer from PostgreSQL and fires each once, none early', async () => {
     const community = await campaignAroundToday();
     const ids: string[] = [];
@@ -114,15 +132,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
   });
 
   it('sends a timer job that arrives before its timer is due back to wait, then fires it when due', async () => {
-    const id = await submittedToday(await campaignAroundToday());
-    const worker = t.app.get(TransitionWorker);
-    await worker.stop();
-    await wipeQueues();
-    const [timer] = await updateReturning<{ id: string }>(
-      t.db,
-      `UPDATE timers SET due_at = now() + interval '3 seconds' WHERE fired_at IS NULL RETURNING id`,
-      [],
-    );
+    const { id, timer, worker } = await timerWithoutJob('3 seconds');
     // The job with no delay at all: as if another machine's clock ran 3 s ahead.
     const queue = t.app.get(TransitionQueue).queue;
     await queue.add(
@@ -156,15 +166,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
   });
 
   it('gives a timer whose job failed for good fresh attempts once it is well past due', async () => {
-    const id = await submittedToday(await campaignAroundToday());
-    const worker = t.app.get(TransitionWorker);
-    await worker.stop();
-    await wipeQueues();
-    const [timer] = await updateReturning<{ id: string }>(
-      t.db,
-      `UPDATE timers SET due_at = now() - interval '10 minutes' WHERE fired_at IS NULL RETURNING id`,
-      [],
-    );
+    const { id, timer, worker } = await timerWithoutJob('-10 minutes');
     // Its one attempt meets a database that is down: the job fails for good.
     const queue = t.app.get(TransitionQueue).queue;
     await queue.add(

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { entityFromRow, selectRow } from '@app/database';
+import { selectRow } from '@app/database';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import { requireEditableByApplicant, requireReadable } from './application-access';
+import { applicationById } from './application-row';
 import { Application } from './application.entity';
 import {
   applicationSummary,
@@ -101,12 +102,7 @@ export class ApplicationsService {
    * its materials and the assessment's lookups in one row.
    */
   async view(user: AuthUser, id: string): Promise<ApplicationView> {
-    const [row]: Record<string, unknown>[] = await this.db.query(
-      `SELECT * FROM applications WHERE id = $1`,
-      [id],
-    );
-    const app = row ? entityFromRow<Application>(this.db.getMetadata(Application), row) : null;
-    return this.viewOf(requireReadable(user, app));
+    return this.viewOf(requireReadable(user, await applicationById(this.db.manager, id)));
   }
 
   /** The view of a row the caller may read: its materials and assessment read in one statement. */

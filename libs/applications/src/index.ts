@@ -1,4 +1,5 @@
 export * from './application.entity';
+export * from './application-row';
 export * from './application-access';
 export * from './application-view';
 export * from './dto/household.dto';

@@ -143,11 +143,14 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       });
     } catch (e) {
       if (!(e instanceof TimerNotDue) || !token) throw e;
-      if (this.clock instanceof ManualClock && !clockReloaded) {
-        await this.clock.load();
-        return this.fireTimer(data, job, token, true);
+      let wakeAt = e.dueAt.getTime();
+      if (this.clock instanceof ManualClock) {
+        if (!clockReloaded) {
+          await this.clock.load();
+          return this.fireTimer(data, job, token, true);
+        }
+        wakeAt = Date.now() + 1000;
       }
-      const wakeAt = this.clock.mode === 'manual' ? Date.now() + 1000 : e.dueAt.getTime();
       await job.moveToDelayed(wakeAt, token);
       throw new DelayedError();
     }
