@@ -4,6 +4,7 @@ import {
   familyBody,
   setClock,
 } from './factories/applications.factory';
+import { TransitionQueue } from '@app/workflow';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { workflowWorld } from './support/workflow-fixture';
 
@@ -17,9 +18,9 @@ describe('a refused timer under the manual clock', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-    await resetDatabase(t);
   }, 60_000);
   afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t));
 
   it('is left pending and the clock moves on', async () => {
     const world = await workflowWorld(t);
@@ -46,5 +47,43 @@ describe('a refused timer under the manual clock', () => {
       [draft.id],
     );
     expect(app.status).toBe('draft');
+  }, 30_000);
+
+  it('answers a batch of timer jobs in order, a recorded one without queueing it again', async () => {
+    const world = await workflowWorld(t);
+    const { token } = await createApplicant(t);
+    const draft = await createDraft(
+      t,
+      token,
+      familyBody(world.campaignId, world.tree.towns[0].communities[0]),
+    );
+    await t.db.query(
+      `INSERT INTO timers (id, application_id, kind, level, due_at)
+       VALUES ('notice_end-batch-refused', $1, 'notice_end', 'community', '2025-09-01T10:00:00+08:00')`,
+      [draft.id],
+    );
+    await t.db.query(
+      `INSERT INTO command_results (job_id, application_id, status_code, body)
+       VALUES ('notice_end-batch-answered', $1, 200, '{}')`,
+      [draft.id],
+    );
+    await setClock(t, world.admin, '2025-09-02T09:00:00+08:00');
+    const queue = t.app.get(TransitionQueue);
+    const job = (timerId: string) => ({
+      name: 'noticeEnd' as const,
+      data: { applicationId: draft.id, timerId },
+      jobId: timerId,
+    });
+
+    const statuses = await queue.runMany([
+      job('notice_end-batch-answered'),
+      job('notice_end-batch-refused'),
+    ]);
+
+    expect(statuses[0]).toBe(200);
+    expect(statuses[1]).toBeGreaterThanOrEqual(400);
+    expect(await queue.queue.getJob('notice_end-batch-answered')).toBeUndefined();
+    expect(await queue.queue.getJob('notice_end-batch-refused')).toBeDefined();
+    expect(await queue.runMany([])).toEqual([]);
   }, 30_000);
 });

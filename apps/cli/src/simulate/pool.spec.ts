@@ -55,5 +55,7 @@ describe('retryTransient', () => {
       'boom',
     );
     expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isTransient(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isTransient(new Error('duplicate key value violates unique constraint'))).toBe(false);
   });
 });

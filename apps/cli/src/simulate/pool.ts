@@ -50,10 +50,14 @@ export class Latencies {
   }
 }
 
-/** Errors of a shared, busy server that a later attempt may not meet (PostgreSQL's connection limit). */
+/**
+ * Errors of a shared, busy server that a later attempt may not meet:
+ * PostgreSQL's connection limit, a dropped connection, and the pool's wait for
+ * a free connection outlasting its timeout (nothing was sent, so a retry is safe).
+ */
 export function isTransient(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /too many clients|remaining connection slots|ECONNRESET|Connection terminated/i.test(
+  return /too many clients|remaining connection slots|ECONNRESET|Connection terminated|timeout exceeded when trying to connect/i.test(
     message,
   );
 }

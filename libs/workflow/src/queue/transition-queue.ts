@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Queue, QueueEvents } from 'bullmq';
+import { Job, Queue, QueueEvents } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { readOutcome } from '../engine/outcome';
@@ -20,6 +20,13 @@ import {
 } from '@app/queue';
 
 const TIMER_JOBS_MARK = 'timer-jobs-rebuilt';
+/** How every transition job is kept and retried. */
+const JOB_OPTIONS = {
+  attempts: TRANSITION_ATTEMPTS,
+  backoff: TRANSITION_BACKOFF,
+  removeOnComplete: KEEP_COMPLETED,
+  removeOnFail: KEEP_FAILED,
+};
 /** Commands one process may wait for at once before Node warns of a listener leak. */
 const MAX_WAITING_COMMANDS = 10_000;
 
@@ -97,31 +104,39 @@ export class TransitionQueue implements OnApplicationShutdown {
     const recorded = await this.recordedOutcome(jobId);
     if (recorded) return recorded;
     const events = await this.events();
-    const job = await this.queue.add(name, data, {
-      jobId,
-      attempts: TRANSITION_ATTEMPTS,
-      backoff: TRANSITION_BACKOFF,
-      removeOnComplete: KEEP_COMPLETED,
-      removeOnFail: KEEP_FAILED,
-    });
-    try {
-      await job.waitUntilFinished(events, TRANSITION_WAIT_MS);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (/timed out/i.test(message)) {
-        throw new AppError(
-          503,
-          'TRANSITION_PENDING',
-          'The change is queued but not applied yet; retry with the same Idempotency-Key',
-        );
-      }
-      // A job that failed for good: a bug or a broken dependency, never a rule (rules are outcomes).
-      throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
-    }
+    const job = await this.queue.add(name, data, { jobId, ...JOB_OPTIONS });
+    await waitForJob(job, events);
     // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
     const outcome = await this.recordedOutcome(jobId);
     if (!outcome) throw new Error(`job ${jobId} finished without a recorded outcome`);
     return outcome;
+  }
+
+  /**
+   * Runs many jobs and waits for them all, like `run`, answering each one's
+   * status code in order (the manual clock firing what is due). The outcomes
+   * are read in one statement before and one after: a thousand jobs cost two
+   * queries, not two thousand callers queueing for the pool's twenty
+   * connections at once, which under a busy PostgreSQL outlasted the pool's
+   * connection timeout.
+   */
+  async runMany(jobs: readonly QueuedJob[]): Promise<number[]> {
+    const before = await this.recordedStatuses(jobs.map((j) => j.jobId));
+    const pending = jobs.filter((j) => !before.has(j.jobId));
+    let after = new Map<string, number>();
+    if (pending.length > 0) {
+      const events = await this.events();
+      const added = await this.queue.addBulk(
+        pending.map(({ name, data, jobId }) => ({ name, data, opts: { jobId, ...JOB_OPTIONS } })),
+      );
+      await Promise.all(added.map((job) => waitForJob(job, events)));
+      after = await this.recordedStatuses(pending.map((j) => j.jobId));
+    }
+    return jobs.map(({ jobId }) => {
+      const status = before.get(jobId) ?? after.get(jobId);
+      if (status === undefined) throw new Error(`job ${jobId} finished without a recorded outcome`);
+      return status;
+    });
   }
 
   /** Enqueues without waiting (timers); a job with this id already queued or done is left alone. */
@@ -141,14 +156,7 @@ export class TransitionQueue implements OnApplicationShutdown {
       jobs.map(({ name, data, jobId, delayMs = 0 }) => ({
         name,
         data,
-        opts: {
-          jobId,
-          delay: Math.max(0, delayMs),
-          attempts: TRANSITION_ATTEMPTS,
-          backoff: TRANSITION_BACKOFF,
-          removeOnComplete: KEEP_COMPLETED,
-          removeOnFail: KEEP_FAILED,
-        },
+        opts: { jobId, delay: Math.max(0, delayMs), ...JOB_OPTIONS },
       })),
     );
   }
@@ -189,10 +197,40 @@ export class TransitionQueue implements OnApplicationShutdown {
     return readOutcome(this.db, jobId);
   }
 
+  /** The status code recorded for each of these jobs that has an outcome. */
+  private async recordedStatuses(jobIds: string[]): Promise<Map<string, number>> {
+    const rows: { job_id: string; status_code: number }[] = await this.db.query(
+      `SELECT job_id, status_code FROM command_results WHERE job_id = ANY($1::text[])`,
+      [jobIds],
+    );
+    return new Map(rows.map((r) => [r.job_id, r.status_code]));
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([
       this.eventsReader ? closeWithin(this.eventsReader) : undefined,
       closeWithin(this.queue),
     ]);
+  }
+}
+
+/**
+ * Waits for a job to finish; a wait that outlasts TRANSITION_WAIT_MS answers
+ * 503 (the job stays queued), a job that failed for good 500.
+ */
+async function waitForJob(job: Job, events: QueueEvents): Promise<void> {
+  try {
+    await job.waitUntilFinished(events, TRANSITION_WAIT_MS);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/timed out/i.test(message)) {
+      throw new AppError(
+        503,
+        'TRANSITION_PENDING',
+        'The change is queued but not applied yet; retry with the same Idempotency-Key',
+      );
+    }
+    // A job that failed for good: a bug or a broken dependency, never a rule (rules are outcomes).
+    throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
   }
 }

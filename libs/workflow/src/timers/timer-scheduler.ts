@@ -110,20 +110,18 @@ export class TimerScheduler {
     for (;;) {
       const due = await dueTimers(this.db, now, BATCH, refused);
       if (due.length === 0) return fired;
-      const outcomes = await Promise.all(
-        due.map((t) =>
-          this.transitions.run(
-            TIMER_JOB[t.kind],
-            { applicationId: t.applicationId, timerId: t.id },
-            t.id,
-          ),
-        ),
+      const statuses = await this.transitions.runMany(
+        due.map((t) => ({
+          name: TIMER_JOB[t.kind],
+          data: { applicationId: t.applicationId, timerId: t.id },
+          jobId: t.id,
+        })),
       );
-      outcomes.forEach((outcome, i) => {
-        if (outcome.statusCode === 200) fired += 1;
+      statuses.forEach((status, i) => {
+        if (status === 200) fired += 1;
         else {
           refused.push(due[i].id);
-          this.logger.warn(`timer ${due[i].id} refused with ${outcome.statusCode}; left pending`);
+          this.logger.warn(`timer ${due[i].id} refused with ${status}; left pending`);
         }
       });
     }
