@@ -1,20 +1,22 @@
 import { EntityManager } from 'typeorm';
-import { entityFromRow } from '@app/database';
+import { columnList, entityFromRow, prepared } from '@app/database';
 import { Application } from './application.entity';
 
 /**
  * One application by id in plain SQL, mapped by the entity's metadata: the
  * service's hottest reads (GET application, and every transition's row lock
- * with `forUpdate`) skip TypeORM's query building and hydration.
+ * with `forUpdate`) skip TypeORM's query building and hydration, as a prepared
+ * statement.
  */
 export async function applicationById(
   manager: EntityManager,
   id: string,
   { forUpdate = false }: { forUpdate?: boolean } = {},
 ): Promise<Application | null> {
-  const [row]: Record<string, unknown>[] = await manager.query(
-    `SELECT * FROM applications WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+  const metadata = manager.connection.getMetadata(Application);
+  const [row]: Record<string, unknown>[] = await prepared(manager).query(
+    `SELECT ${columnList(metadata)} FROM applications WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
-  return row ? entityFromRow<Application>(manager.connection.getMetadata(Application), row) : null;
+  return row ? entityFromRow<Application>(metadata, row) : null;
 }

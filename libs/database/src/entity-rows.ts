@@ -23,6 +23,15 @@ export function entityFromRow<T extends ObjectLiteral>(
 }
 
 /**
+ * The entity's columns as a select list. A prepared `SELECT *` fails once a
+ * migration adds a column ("cached plan must not change result type"); a
+ * list of the columns this code maps does not.
+ */
+export function columnList(metadata: EntityMetadata): string {
+  return metadata.columns.map((c) => `"${c.databaseName}"`).join(', ');
+}
+
+/**
  * `column = $k, …` for the given property values, numbering placeholders from
  * `firstPlaceholder`. JSON columns are sent as JSON text (pg would send a
  * JavaScript array as a PostgreSQL array).

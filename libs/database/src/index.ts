@@ -6,3 +6,4 @@ export * from './column-transformers';
 export * from './returning';
 export * from './statements';
 export * from './entity-rows';
+export * from './prepared';

@@ -1,5 +1,5 @@
-import { EntityManager } from 'typeorm';
-import type { Statement } from '@app/database';
+import { DataSource, EntityManager } from 'typeorm';
+import { prepared, Statement } from '@app/database';
 import { errorBody, ErrorDetail } from '@app/http';
 import type { JobOutcome } from '@app/queue';
 
@@ -53,10 +53,11 @@ export function outcomeStatement(
 
 /** The outcome recorded for a job, or null when it has not been applied. */
 export async function readOutcome(
-  db: Pick<EntityManager, 'query'>,
+  db: DataSource | EntityManager,
   jobId: string,
 ): Promise<JobOutcome | null> {
-  const rows: { status_code: number; body: unknown }[] = await db.query(
+  // Prepared: the API reads it twice for every command it waits for.
+  const rows: { status_code: number; body: unknown }[] = await prepared(db).query(
     `SELECT status_code, body FROM command_results WHERE job_id = $1`,
     [jobId],
   );

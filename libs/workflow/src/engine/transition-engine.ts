@@ -13,7 +13,7 @@ import { AuditEntry, auditStatement } from '@app/audit';
 import { compareDates, shanghaiDateOf } from '@app/calendar';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
-import { setClause, Statement, WriteBatch } from '@app/database';
+import { prepared, setClause, Statement, WriteBatch } from '@app/database';
 import {
   ChainedHistoryEntry,
   HistoryEntry,
@@ -199,7 +199,7 @@ export class TransitionEngine {
     const counted = (part?: string) => (part ? `(SELECT count(*) FROM ${part})::int` : 'NULL::int');
     const checks: { recorded: number; updated: number | null; claimed: number | null } =
       await writes.run(
-        tx,
+        prepared(tx),
         `SELECT ${counted(recorded)} AS recorded, ${counted(update)} AS updated,
                 ${counted(claim?.part)} AS claimed`,
       );
