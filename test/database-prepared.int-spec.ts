@@ -1,6 +1,6 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { applicationById } from '@app/applications';
-import { prepared } from '@app/database';
+import { prepared, usePreparedStatements } from '@app/database';
 import { createApplicant, createDraft, familyBody } from './factories/applications.factory';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
@@ -28,6 +28,23 @@ describe('prepared statements', () => {
       );
       expect(statements).toEqual([{ statement: sql }]);
     });
+  });
+
+  it('sends every text unnamed when DATABASE_PREPARED_STATEMENTS is off', async () => {
+    usePreparedStatements(false);
+    try {
+      await db.transaction(async (tx) => {
+        const sql = 'SELECT $1::int AS n /* unprepared-test */';
+        await prepared(tx).query(sql, [1]);
+        expect(await prepared(tx).query(sql, [2])).toEqual([{ n: 2 }]);
+        const statements: unknown[] = await tx.query(
+          `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%unprepared-test%'`,
+        );
+        expect(statements).toEqual([]);
+      });
+    } finally {
+      usePreparedStatements(true);
+    }
   });
 
   it('answers UPDATE and DELETE as [rows, count], like TypeORM', async () => {

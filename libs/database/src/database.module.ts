@@ -2,18 +2,22 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { dataSourceOptions } from './data-source-options';
+import { usePreparedStatements } from './prepared';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
-        autoLoadEntities: true,
-        // Fail fast at start-up instead of retrying for a minute.
-        retryAttempts: 2,
-        retryDelay: 1000,
-      }),
+      useFactory: (config: AppConfig) => {
+        usePreparedStatements(config.databasePreparedStatements);
+        return {
+          ...dataSourceOptions(config),
+          autoLoadEntities: true,
+          // Fail fast at start-up instead of retrying for a minute.
+          retryAttempts: 2,
+          retryDelay: 1000,
+        };
+      },
     }),
   ],
 })
