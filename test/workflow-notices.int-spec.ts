@@ -418,6 +418,49 @@ describe('public notices and objections', () => {
       ]);
     });
 
+    it('archives on dismissing the last objection after the bureau notice: the number in the answer, the row and a replay', async () => {
+      const { id, token, noticeId: communityNotice } = await underNotice();
+      const noticeEnd = async () => {
+        const [notice]: { id: string; ends_at: Date }[] = await t.db.query(
+          `SELECT id, ends_at FROM notices WHERE application_id = $1 AND closed_at IS NULL`,
+          [id],
+        );
+        return notice;
+      };
+      await setClock(t, world.admin, (await noticeEnd()).ends_at.toISOString());
+      expect(communityNotice).toBeDefined();
+      expect((await decide(t, world.town, id, 'approve')).status).toBe(200);
+      await setClock(t, world.admin, (await noticeEnd()).ends_at.toISOString());
+      expect((await decide(t, world.bureau, id, 'approve')).status).toBe(200);
+      const bureauNotice = await noticeEnd();
+      const objectionId = await filed(bureauNotice.id);
+      await setClock(t, world.admin, bureauNotice.ends_at.toISOString());
+      expect((await getApplication(t, id, token)).status).toBe('bureau_notice');
+
+      const dismiss = () =>
+        t
+          .http()
+          .post(`/api/applications/${id}/objections/${objectionId}/resolution`)
+          .set(bearer(world.bureau.token))
+          .set('idempotency-key', 'dismiss-last-bureau-objection')
+          .send({ upheld: false, opinion: '经核实', signature: world.bureau.name });
+      const res = await dismiss();
+
+      expect(res.status).toBe(200);
+      const [county]: { code: string }[] = await t.db.query(
+        `SELECT code FROM regions WHERE id = $1`,
+        [world.tree.countyId],
+      );
+      expect(res.body).toMatchObject({
+        status: 'approved',
+        archiveNo: `${county.code}-2025-000001`,
+      });
+      expect((await getApplication(t, id, token)).archiveNo).toBe(`${county.code}-2025-000001`);
+      const replay = await dismiss();
+      expect(replay.status).toBe(200);
+      expect(replay.body).toEqual(res.body);
+    });
+
     it('refuses to resolve an objection already resolved with 409', async () => {
       const { id, token, noticeId } = await underNotice();
       const first = await filed(noticeId);

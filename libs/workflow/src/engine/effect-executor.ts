@@ -41,7 +41,7 @@ export interface EffectContext {
   timers: TimerRow[];
   /** A notice posted by this transition, written by `finish` once its end is known. */
   notice?: NoticeDraft;
-  /** An archive number is due: taken by `finish`, just before the writes. */
+  /** An archive number is due: taken by `archive`, the transaction's last statement. */
   archiveNumberDue?: boolean;
   /** The batch part claiming the members, and how many it must claim (checked by the engine). */
   membershipClaim?: { part: string; persons: number };
@@ -130,10 +130,9 @@ export class EffectExecutor {
     }
   }
 
-  /** After the last effect: the posted notice's row, and the archive number. */
-  async finish(tx: Pick<EntityManager, 'query'>, ctx: EffectContext): Promise<void> {
+  /** After the last effect: the posted notice's row. */
+  finish(ctx: EffectContext): void {
     if (ctx.notice) this.writeNotice(ctx, ctx.notice);
-    if (ctx.archiveNumberDue) ctx.changes.archiveNo = await this.nextArchiveNumber(tx, ctx);
   }
 
   private startReviewDeadline(ctx: EffectContext, level: ReviewLevel): void {
@@ -226,21 +225,46 @@ export class EffectExecutor {
     ctx.membershipClaim = { part, persons: idNumbers.length };
   }
 
-  /** `<county code>-<year>-<000001>`, unique in the county; the counter row serialises concurrent approvals. */
-  private async nextArchiveNumber(
+  /**
+   * The archive number, `<county code>-<year>-<000001>`, gapless and unique in
+   * the county, set on the row and in the recorded answer of job `jobId` when
+   * that answer is the application's view. The county's counter row
+   * serialises concurrent approvals until they commit, so this is the
+   * transaction's last statement: the counter is held for it and the COMMIT
+   * only. Taken before the writes, it was held for three round trips, and in
+   * a 100,000-household season the bureau's approvals queued on it. Answers
+   * the number.
+   */
+  async archive(
     tx: Pick<EntityManager, 'query'>,
     ctx: EffectContext,
+    jobId: string,
   ): Promise<string> {
     const year = yearOf(shanghaiDateOf(ctx.at));
-    const [row]: { last_number: number; code: string }[] = await tx.query(
+    const [row]: { archive_no: string; rows: number; answers: number }[] = await tx.query(
       `WITH counter AS (
          INSERT INTO archive_counters (county_id, year, last_number) VALUES ($1, $2, 1)
          ON CONFLICT (county_id, year) DO UPDATE SET last_number = archive_counters.last_number + 1
-         RETURNING last_number)
-       SELECT counter.last_number, regions.code FROM counter, regions WHERE regions.id = $1`,
-      [ctx.campaign.countyId, year],
+         RETURNING last_number),
+       numbered AS (
+         SELECT regions.code || '-' || $2::text || '-'
+                || lpad(counter.last_number::text, greatest(6, length(counter.last_number::text)), '0')
+                AS archive_no
+           FROM counter, regions WHERE regions.id = $1),
+       on_row AS (
+         UPDATE applications SET archive_no = numbered.archive_no FROM numbered
+          WHERE applications.id = $3 RETURNING 1),
+       in_answer AS (
+         UPDATE command_results SET body = jsonb_set(body, '{archiveNo}', to_jsonb(numbered.archive_no), false)
+           FROM numbered WHERE job_id = $4 RETURNING 1)
+       SELECT archive_no, (SELECT count(*) FROM on_row)::int AS rows,
+              (SELECT count(*) FROM in_answer)::int AS answers
+         FROM numbered`,
+      [ctx.campaign.countyId, year, ctx.app.id, jobId],
     );
-    return `${row.code}-${year}-${String(row.last_number).padStart(6, '0')}`;
+    if (row?.rows !== 1 || row.answers !== 1)
+      throw new Error(`application ${ctx.app.id}: its archive number was not written`);
+    return row.archive_no;
   }
 
   /** The row now, in the transaction; its delayed job once the transaction has committed. */

@@ -151,7 +151,7 @@ export class TransitionEngine {
       timers: [],
     };
     for (const effect of plan.effects) this.effects.run(effect, ctx);
-    await this.effects.finish(tx, ctx);
+    this.effects.finish(ctx);
     const { entry, insert } = this.history.chain(historyEntry(req, app, plan, at, corrections), {
       length: app.historyLength,
       hash: app.historyHead,
@@ -178,6 +178,10 @@ export class TransitionEngine {
         );
     const outcome = { statusCode: 200, body };
     await this.write(tx, req, writes, outcome, update, ctx.membershipClaim);
+    if (ctx.archiveNumberDue) {
+      const archiveNo = await this.effects.archive(prepared(tx), ctx, req.jobId);
+      if ('archiveNo' in body) body.archiveNo = archiveNo;
+    }
     return { outcome, timers: ctx.timers };
   }
 
