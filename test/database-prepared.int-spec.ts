@@ -84,7 +84,7 @@ describe('prepared statements', () => {
 describe('prepared statements on one pooled connection', () => {
   let db: DataSource;
   const pid = async () =>
-    ((await prepared(db).query('SELECT pg_backend_pid() AS pid')) as { pid: number }[])[0].pid;
+    (await prepared(db).query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid'))[0].pid;
   beforeAll(async () => {
     db = await new DataSource({
       type: 'postgres',
