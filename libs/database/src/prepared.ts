@@ -119,12 +119,17 @@ async function onConnectionOf<T>(
   const pool = (source.driver as PostgresDriver).master as Pool;
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection that dies while checked out emits 'error'; pg-pool listens only while it is
+  // idle, and an 'error' without a listener ends the process (TypeORM's runner listens too).
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     return await work(client);
   } catch (error) {
     if (!(error instanceof DatabaseError)) broken = error as Error;
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
