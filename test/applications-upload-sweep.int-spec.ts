@@ -3,15 +3,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ORPHAN_AGE_MS, UploadSweeper } from '@app/applications';
-import {
-  createApplicant,
-  createDraft,
-  familyBody,
-  uploadMaterial,
-} from './factories/applications.factory';
+import { uploadMaterial } from './factories/applications.factory';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
-import { workflowWorld } from './support/workflow-fixture';
+import { draftIn, workflowWorld } from './support/workflow-fixture';
 
 /**
  * What a process killed mid-upload leaves in UPLOAD_DIR is swept, and nothing
@@ -36,12 +31,7 @@ describe('sweeping uploads left by a crash', () => {
 
   it('deletes old unjudged and unrecorded files, keeps recorded and recent ones', async () => {
     const world = await workflowWorld(t);
-    const { token } = await createApplicant(t);
-    const draft = await createDraft(
-      t,
-      token,
-      familyBody(world.campaignId, world.tree.towns[0].communities[0]),
-    );
+    const { draft, token } = await draftIn(t, world);
     const uploaded = await uploadMaterial(t, token, draft.id, draft.missingMaterials[0]);
     expect(uploaded.status).toBe(201);
     const recorded = join(TEST_ENV.UPLOAD_DIR, draft.id, (uploaded.body as { id: string }).id);

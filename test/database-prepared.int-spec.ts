@@ -1,10 +1,9 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { applicationById } from '@app/applications';
 import { prepared, usePreparedStatements } from '@app/database';
-import { createApplicant, createDraft, familyBody } from './factories/applications.factory';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
-import { workflowWorld } from './support/workflow-fixture';
+import { draftIn, workflowWorld } from './support/workflow-fixture';
 
 /**
  * `prepared` (libs/database) sends the hot statements as named prepared
@@ -135,12 +134,7 @@ describe('the prepared read of an application', () => {
 
   it('still reads the row after a column is added', async () => {
     const world = await workflowWorld(t);
-    const { token } = await createApplicant(t);
-    const draft = await createDraft(
-      t,
-      token,
-      familyBody(world.campaignId, world.tree.towns[0].communities[0]),
-    );
+    const { draft } = await draftIn(t, world);
     const rolledBack = new Error('roll the column back');
     const read = t.db.transaction(async (tx) => {
       // Twice: a text is named (prepared) from its second use.

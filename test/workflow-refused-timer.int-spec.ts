@@ -1,12 +1,7 @@
-import {
-  createApplicant,
-  createDraft,
-  familyBody,
-  setClock,
-} from './factories/applications.factory';
 import { TransitionQueue } from '@app/workflow';
+import { setClock } from './factories/applications.factory';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
-import { workflowWorld } from './support/workflow-fixture';
+import { draftIn, workflowWorld } from './support/workflow-fixture';
 
 /**
  * A timer whose firing is refused (here: a notice end for an application that
@@ -22,19 +17,18 @@ describe('a refused timer under the manual clock', () => {
   afterAll(() => t.close());
   beforeEach(() => resetDatabase(t));
 
+  /** A notice end due before the clock's next move, for a draft: no notice runs, so it is refused. */
+  const refusedTimer = (id: string, applicationId: string) =>
+    t.db.query(
+      `INSERT INTO timers (id, application_id, kind, level, due_at)
+       VALUES ($1, $2, 'notice_end', 'community', '2025-09-01T10:00:00+08:00')`,
+      [id, applicationId],
+    );
+
   it('is left pending and the clock moves on', async () => {
     const world = await workflowWorld(t);
-    const { token } = await createApplicant(t);
-    const draft = await createDraft(
-      t,
-      token,
-      familyBody(world.campaignId, world.tree.towns[0].communities[0]),
-    );
-    await t.db.query(
-      `INSERT INTO timers (id, application_id, kind, level, due_at)
-       VALUES ('notice_end-refused', $1, 'notice_end', 'community', '2025-09-01T10:00:00+08:00')`,
-      [draft.id],
-    );
+    const { draft } = await draftIn(t, world);
+    await refusedTimer('notice_end-refused', draft.id);
 
     await setClock(t, world.admin, '2025-09-02T09:00:00+08:00');
 
@@ -51,17 +45,8 @@ describe('a refused timer under the manual clock', () => {
 
   it('answers a batch of timer jobs in order, a recorded one without queueing it again', async () => {
     const world = await workflowWorld(t);
-    const { token } = await createApplicant(t);
-    const draft = await createDraft(
-      t,
-      token,
-      familyBody(world.campaignId, world.tree.towns[0].communities[0]),
-    );
-    await t.db.query(
-      `INSERT INTO timers (id, application_id, kind, level, due_at)
-       VALUES ('notice_end-batch-refused', $1, 'notice_end', 'community', '2025-09-01T10:00:00+08:00')`,
-      [draft.id],
-    );
+    const { draft } = await draftIn(t, world);
+    await refusedTimer('notice_end-batch-refused', draft.id);
     await t.db.query(
       `INSERT INTO command_results (job_id, application_id, status_code, body)
        VALUES ('notice_end-batch-answered', $1, 200, '{}')`,

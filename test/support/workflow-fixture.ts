@@ -1,5 +1,7 @@
 import {
+  ApplicationView,
   createApplicant,
+  createDraft,
   familyBody,
   getApplication as getApplicationAs,
   setClock,
@@ -47,6 +49,16 @@ export async function workflowWorld(t: TestApp): Promise<WorkflowWorld> {
     town: await reviewer('town_reviewer', tree.towns[0].id, '孙镇'),
     bureau: await reviewer('bureau_reviewer', tree.countyId, '李房管'),
   };
+}
+
+/** A new applicant's draft in the world's first community, no material uploaded; with the applicant's token. */
+export async function draftIn(
+  t: TestApp,
+  world: WorkflowWorld,
+): Promise<{ draft: ApplicationView; token: string }> {
+  const { token } = await createApplicant(t);
+  const body = familyBody(world.campaignId, world.tree.towns[0].communities[0]);
+  return { draft: await createDraft(t, token, body), token };
 }
 
 /** Moves the manual clock (admin); it never goes back. */

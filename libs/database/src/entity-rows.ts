@@ -22,13 +22,21 @@ export function entityFromRow<T extends ObjectLiteral>(
   return entity;
 }
 
+/** Made once per entity: the application's list is read on every GET and every transition. */
+const columnLists = new WeakMap<EntityMetadata, string>();
+
 /**
  * The entity's columns as a select list. A prepared `SELECT *` fails once a
  * migration adds a column ("cached plan must not change result type"); a
  * list of the columns this code maps does not.
  */
 export function columnList(metadata: EntityMetadata): string {
-  return metadata.columns.map((c) => `"${c.databaseName}"`).join(', ');
+  let list = columnLists.get(metadata);
+  if (list === undefined) {
+    list = metadata.columns.map((c) => `"${c.databaseName}"`).join(', ');
+    columnLists.set(metadata, list);
+  }
+  return list;
 }
 
 /**

@@ -19,13 +19,13 @@ import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryR
 const MAX_NAMED_TEXTS = 500;
 const SIGHTINGS_BEFORE_NAMING = 2;
 const names = new Map<string, string>();
+const sightings = new Map<string, number>();
 let enabled = true;
 
 /** DATABASE_PREPARED_STATEMENTS: when off, `prepared` sends every text unnamed (set at start-up). */
 export function usePreparedStatements(on: boolean): void {
   enabled = on;
 }
-const sightings = new Map<string, number>();
 
 function nameOf(text: string): string | undefined {
   if (!enabled) return undefined;
