@@ -23,7 +23,6 @@
  * Flags: --jobs=5000 --profile-jobs=1000 --get-rate=500 --decide-rate=200
  *        --seconds=20 --warmup=5 --timers=100000 --parts=a,b,c,d --keep
  *        --out=/tmp/housing-bench-<pid> --calendar=FILE (OFFICIAL_CALENDAR_FILE of the service)
- *        --prepared=false (DATABASE_PREPARED_STATEMENTS of the service, for an A/B run)
  *        --server=postgres://postgres@127.0.0.1:5432 --redis=redis://127.0.0.1:6379/0
  */
 import { mkdir } from 'node:fs/promises';
@@ -62,7 +61,6 @@ const target = {
   redisUrl,
   prefix: `hbtx-${process.pid}`,
   calendarFile: args.calendar,
-  preparedStatements: args.prepared,
 };
 
 /** @param {string[]} argv @returns {Record<string, string | undefined>} */
@@ -199,8 +197,7 @@ async function versions(db, redis) {
   );
   const info = await redis.info('server');
   const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
-  const statements = target.preparedStatements === 'false' ? 'unnamed' : 'prepared';
-  return `${version}, Redis ${redisVersion}, ${cpus().length} CPUs, node ${process.version}, hot statements ${statements}`;
+  return `${version}, Redis ${redisVersion}, ${cpus().length} CPUs, node ${process.version}`;
 }
 
 await main();

@@ -21,8 +21,7 @@ const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 /**
  * @typedef {import('node:child_process').ChildProcess} ChildProcess
  * @typedef {{ name: string, child: ChildProcess, stderr: () => string }} Running
- * @typedef {{ databaseUrl: string, redisUrl: string, prefix: string, calendarFile?: string,
- *   preparedStatements?: string }} Target
+ * @typedef {{ databaseUrl: string, redisUrl: string, prefix: string, calendarFile?: string }} Target
  */
 
 /**
@@ -43,9 +42,6 @@ export function serviceEnv(target, extra = {}) {
     UPLOAD_DIR: '/tmp/housing-bench-uploads',
     // Late in a year deadlines reach into the next: its arrangement, if the package lacks it.
     ...(target.calendarFile ? { OFFICIAL_CALENDAR_FILE: target.calendarFile } : {}),
-    ...(target.preparedStatements
-      ? { DATABASE_PREPARED_STATEMENTS: target.preparedStatements }
-      : {}),
     ...extra,
   };
 }

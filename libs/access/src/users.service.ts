@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, SelectQueryBuilder } from 'typeorm';
-import { prepared } from '@app/database';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import { AuthUser } from './auth-user';
@@ -31,14 +30,13 @@ export class UsersService {
   ) {}
 
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {
-    const rows: (Omit<AuthUser, 'regionPath'> & { regionPath: string | null })[] = await prepared(
-      this.users.manager,
-    ).query(
-      `SELECT u.id, u.username, u.name, u.role, u.region_id AS "regionId", r.path AS "regionPath"
+    const rows: (Omit<AuthUser, 'regionPath'> & { regionPath: string | null })[] =
+      await this.users.query(
+        `SELECT u.id, u.username, u.name, u.role, u.region_id AS "regionId", r.path AS "regionPath"
            FROM users u LEFT JOIN regions r ON r.id = u.region_id
           WHERE u.id = $1 AND NOT u.disabled`,
-      [id],
-    );
+        [id],
+      );
     return rows[0] ?? null;
   }
 

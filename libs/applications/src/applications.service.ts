@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { prepared, selectRow } from '@app/database';
+import { selectRow } from '@app/database';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
@@ -112,9 +112,10 @@ export class ApplicationsService {
       materials: materialsAsJson(app.id),
       ...assessmentLookups(app, campaign),
     });
-    const [extras]: (AssessmentLookupRow & { materials: MaterialsJson })[] = await prepared(
-      this.db,
-    ).query(sql, params);
+    const [extras]: (AssessmentLookupRow & { materials: MaterialsJson })[] = await this.db.query(
+      sql,
+      params,
+    );
     const assessment = this.assessor.assessOrRefuseWith(app, campaign, lookupsFrom(extras));
     return applicationView(app, assessment, materialsFromJson(extras.materials), this.clock.now());
   }

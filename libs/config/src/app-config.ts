@@ -45,15 +45,6 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   databaseUrl = 'postgres://postgres@127.0.0.1:5432/housing';
 
-  /**
-   * Whether the hot statements go as named prepared statements (libs/database
-   * `prepared`). Off behind a pooler that hands one session's statements to
-   * another (PgBouncer in transaction mode before 1.21).
-   */
-  @Transform(toBool)
-  @IsIn([true, false], { message: 'DATABASE_PREPARED_STATEMENTS must be true or false' })
-  databasePreparedStatements = true;
-
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   redisUrl = 'redis://127.0.0.1:6379/0';
 
@@ -194,7 +185,6 @@ export class AppConfig {
 export const ENV_NAMES: Record<keyof AppConfig, string> = {
   nodeEnv: 'NODE_ENV',
   databaseUrl: 'DATABASE_URL',
-  databasePreparedStatements: 'DATABASE_PREPARED_STATEMENTS',
   redisUrl: 'REDIS_URL',
   redisPrefix: 'REDIS_PREFIX',
   redisEvictionPolicy: 'REDIS_EVICTION_POLICY',

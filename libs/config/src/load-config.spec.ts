@@ -69,7 +69,6 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'true'],
     ['TRUST_PROXY', 'everyone'],
     ['REDIS_EVICTION_POLICY', 'ignore'],
-    ['DATABASE_PREPARED_STATEMENTS', 'sometimes'],
     ['LOGIN_RATE_LIMIT_PER_USERNAME', '0'],
     ['LOGIN_RATE_WINDOW_SECONDS', 'soon'],
     ['OBJECTION_RATE_LIMIT', '-3'],

@@ -2,14 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { dataSourceOptions } from './data-source-options';
-import { usePreparedStatements } from './prepared';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        usePreparedStatements(config.databasePreparedStatements);
         return {
           ...dataSourceOptions(config),
           autoLoadEntities: true,

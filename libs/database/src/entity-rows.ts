@@ -26,9 +26,8 @@ export function entityFromRow<T extends ObjectLiteral>(
 const columnLists = new WeakMap<EntityMetadata, string>();
 
 /**
- * The entity's columns as a select list. A prepared `SELECT *` fails once a
- * migration adds a column ("cached plan must not change result type"); a
- * list of the columns this code maps does not.
+ * The entity's columns as a select list: exactly what `entityFromRow` maps,
+ * whatever columns a newer migration added.
  */
 export function columnList(metadata: EntityMetadata): string {
   let list = columnLists.get(metadata);

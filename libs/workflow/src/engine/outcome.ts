@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { prepared, Statement } from '@app/database';
+import { Statement } from '@app/database';
 import { errorBody, ErrorDetail } from '@app/http';
 import type { JobOutcome } from '@app/queue';
 
@@ -56,8 +56,7 @@ export async function readOutcome(
   db: DataSource | EntityManager,
   jobId: string,
 ): Promise<JobOutcome | null> {
-  // Prepared: the API reads it twice for every command it waits for.
-  const rows: { status_code: number; body: unknown }[] = await prepared(db).query(
+  const rows: { status_code: number; body: unknown }[] = await db.query(
     `SELECT status_code, body FROM command_results WHERE job_id = $1`,
     [jobId],
   );

@@ -13,7 +13,7 @@ import { AuditEntry, auditStatement } from '@app/audit';
 import { compareDates, shanghaiDateOf } from '@app/calendar';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
-import { prepared, setClause, Statement, WriteBatch } from '@app/database';
+import { setClause, Statement, WriteBatch } from '@app/database';
 import {
   ChainedHistoryEntry,
   HistoryEntry,
@@ -179,7 +179,7 @@ export class TransitionEngine {
     const outcome = { statusCode: 200, body };
     await this.write(tx, req, writes, outcome, update, ctx.membershipClaim);
     if (ctx.archiveNumberDue) {
-      const archiveNo = await this.effects.archive(prepared(tx), ctx, req.jobId);
+      const archiveNo = await this.effects.archive(tx, ctx, req.jobId);
       if ('archiveNo' in body) body.archiveNo = archiveNo;
     }
     return { outcome, timers: ctx.timers };
@@ -203,7 +203,7 @@ export class TransitionEngine {
     const counted = (part?: string) => (part ? `(SELECT count(*) FROM ${part})::int` : 'NULL::int');
     const checks: { recorded: number; updated: number | null; claimed: number | null } =
       await writes.run(
-        prepared(tx),
+        tx,
         `SELECT ${counted(recorded)} AS recorded, ${counted(update)} AS updated,
                 ${counted(claim?.part)} AS claimed`,
       );

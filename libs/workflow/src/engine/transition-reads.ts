@@ -11,7 +11,7 @@ import {
   materialsFromJson,
 } from '@app/applications';
 import { Campaign } from '@app/campaigns';
-import { prepared, selectRow, Statement } from '@app/database';
+import { selectRow, Statement } from '@app/database';
 import type { JobOutcome } from '@app/queue';
 import { CalendarOverride, OVERRIDES_AS_JSON } from '@app/working-days';
 import { TimerKind, TimerRow } from '../timers/timer-store';
@@ -100,7 +100,7 @@ export async function readUnderLock(
     Object.assign(columns, assessmentLookups(app, campaign));
   }
   const { sql, params } = selectRow(columns);
-  const [row]: ReadsRow[] = await prepared(tx).query(sql, params);
+  const [row]: ReadsRow[] = await tx.query(sql, params);
   return {
     recorded: row.recorded,
     unresolvedObjections: row.unresolved,
