@@ -3,6 +3,7 @@ export * from './commands/workflow-commands';
 export * from './notices/notice.dto';
 export * from './notices/notice-board.service';
 export * from './notices/objections.service';
+export * from './notices/notice-store';
 export * from './history/history.service';
 export * from './alerts/alerts.service';
 export * from './queue/transition-queue';

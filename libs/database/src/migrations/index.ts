@@ -4,6 +4,7 @@ import { Workflow1764400002000 } from './1764400002000-Workflow';
 import { Audit1764400003000 } from './1764400003000-Audit';
 import { RegisterExports1764400004000 } from './1764400004000-RegisterExports';
 import { HistoryHead1764400005000 } from './1764400005000-HistoryHead';
+import { PendingIndexes1764400006000 } from './1764400006000-PendingIndexes';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Audit1764400003000,
   RegisterExports1764400004000,
   HistoryHead1764400005000,
+  PendingIndexes1764400006000,
 ];

@@ -12,6 +12,7 @@ import { Campaign } from '@app/campaigns';
 import { Effect, maskName, perCapitaForDisplay, ReviewLevel } from '@app/domain';
 import { translateCalendarErrors, WorkingDaysService } from '@app/working-days';
 import { WriteBatch } from '@app/database';
+import { closeNoticeStatement } from '../notices/notice-store';
 import {
   cancelTimersStatement,
   insertTimerStatement,
@@ -87,10 +88,7 @@ export class EffectExecutor {
         return this.scheduleNoticeEnd(ctx, effect.level);
       case 'close_notice':
         ctx.writes.add(cancelTimersStatement(ctx.app.id, ctx.at, 'notice_end', ctx.firedTimerId));
-        ctx.writes.add({
-          sql: `UPDATE notices SET closed_at = $2 WHERE application_id = $1 AND closed_at IS NULL`,
-          params: [ctx.app.id, ctx.at],
-        });
+        ctx.writes.add(closeNoticeStatement(ctx.app.id, ctx.at));
         Object.assign(ctx.changes, { noticeEndsAt: null, noticeWaiting: false });
         return;
       case 'mark_notice_waiting':
