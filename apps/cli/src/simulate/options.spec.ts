@@ -12,12 +12,23 @@ describe('parseOptions', () => {
       keep: false,
       profileDir: null,
       synchronousCommit: 'on',
+      vacuum: 'auto',
     });
   });
 
   it('reads flags with a separate or an inline value', () => {
     const o = parseOptions(
-      ['--households', '10000', '--workers=3', '--seed', '7', '--keep', '--profile', 'p'],
+      [
+        '--households',
+        '10000',
+        '--workers=3',
+        '--seed',
+        '7',
+        '--keep',
+        '--profile',
+        'p',
+        '--vacuum=off',
+      ],
       1,
     );
     expect(o).toMatchObject({
@@ -27,6 +38,7 @@ describe('parseOptions', () => {
       seed: 7,
       keep: true,
       profileDir: 'p',
+      vacuum: 'off',
     });
   });
 
@@ -38,6 +50,7 @@ describe('parseOptions', () => {
     [['--database', 'Bad-Name']],
     [['--frobnicate']],
     [['--synchronous-commit', 'maybe']],
+    [['--vacuum', 'nightly']],
   ])('refuses %j', (args) => {
     expect(() => parseOptions(args, 1)).toThrow(OptionsError);
   });

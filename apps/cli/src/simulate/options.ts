@@ -19,11 +19,17 @@ export interface SimulationOptions {
    * only, to measure what waiting for the WAL flush at each commit costs.
    */
   synchronousCommit: 'on' | 'off';
+  /**
+   * `auto`: when the server runs without autovacuum, the simulator vacuums and
+   * analyses the scratch database each simulated night in its stead
+   * (`StandInVacuum`); `off`: never, to see a season on tables nothing cleans.
+   */
+  vacuum: 'auto' | 'off';
 }
 
 export const USAGE = `usage: simulate [--households N] [--workers K] [--concurrency C] [--seed S]
                 [--year YYYY] [--database NAME] [--keep] [--profile DIR]
-                [--synchronous-commit on|off]
+                [--synchronous-commit on|off] [--vacuum auto|off]
   --households N    households in the season (default 200)
   --workers K       worker processes (default 2)
   --concurrency C   commands in flight at once (default 16 per worker)
@@ -33,7 +39,9 @@ export const USAGE = `usage: simulate [--households N] [--workers K] [--concurre
   --keep            keep the scratch database and Redis keys
   --profile DIR     write each worker's CPU profile and query timings to DIR
   --synchronous-commit off
-                    experiment: commits of the scratch database do not wait for the WAL flush`;
+                    experiment: commits of the scratch database do not wait for the WAL flush
+  --vacuum off      never vacuum; by default (auto) the simulator vacuums and analyses
+                    each night when the server's autovacuum is off`;
 
 export class OptionsError extends Error {}
 
@@ -52,6 +60,7 @@ export function parseOptions(args: readonly string[], pid: number): SimulationOp
   let keep = false;
   let profileDir: string | null = null;
   let synchronousCommit: 'on' | 'off' = 'on';
+  let vacuum: 'auto' | 'off' = 'auto';
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     const value = (): string => {
@@ -75,6 +84,10 @@ export function parseOptions(args: readonly string[], pid: number): SimulationOp
       const v = value();
       if (v !== 'on' && v !== 'off') throw new OptionsError('--synchronous-commit is on or off');
       synchronousCommit = v;
+    } else if (flag === '--vacuum') {
+      const v = value();
+      if (v !== 'auto' && v !== 'off') throw new OptionsError('--vacuum is auto or off');
+      vacuum = v;
     } else {
       throw new OptionsError(`unknown argument ${args[i]}\n${USAGE}`);
     }
@@ -90,6 +103,7 @@ export function parseOptions(args: readonly string[], pid: number): SimulationOp
     keep,
     profileDir,
     synchronousCommit,
+    vacuum,
   };
   if (options.households < 1) throw new OptionsError('--households must be at least 1');
   if (options.workers < 1 || options.workers > 32)

@@ -32,6 +32,7 @@ import { formatCount, formatProgress, ProgressLine, ratePerSecond } from './prog
 import { Random } from './random';
 import { databaseExists, deleteRedisKeys, dropDatabase, redisUsedMemory, scratchEnvironment } from './scratch'; // prettier-ignore
 import { Season, SeasonResult } from './season';
+import { StandInVacuum } from './stand-in-vacuum';
 import { HouseholdPlan, planHousehold } from './season-plan';
 import { WorkerProcesses } from './worker-processes';
 import { createWorld, World } from './world';
@@ -86,11 +87,13 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     profileDir: options.profileDir ? resolve(options.profileDir) : null,
   });
   let app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>> | null = null;
+  let vacuum: StandInVacuum | null = null;
   let cleaning: Promise<void> | null = null;
   // One cleanup, awaited by whoever asks (the end of the run, an interrupt).
   const cleanup = () => (cleaning ??= release());
   const release = async () => {
     await workers.stop().catch(() => undefined);
+    await vacuum?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     if (options.keep) {
       say(`kept database ${options.database} and Redis keys ${env.REDIS_PREFIX}:*`);
@@ -153,6 +156,12 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     // waitUntilFinished): more than 10 at once trips Node's leak warning. See docs/performance.md.
     queue.queue.setMaxListeners(0);
     await workers.start(options.workers, queue.queue);
+    if (options.vacuum === 'auto') vacuum = await StandInVacuum.whenNeeded(simConfig.databaseUrl);
+    if (vacuum)
+      say(
+        '  the server runs without autovacuum: each night the simulator vacuums and analyses' +
+          ' the scratch database in its stead (--vacuum off: never)',
+      );
     const db = app.get(DataSource);
     const season = new Season(app, world, calendar, households, plans, drafts, rng.fork(), options.concurrency); // prettier-ignore
     const backends = new BackendCpu();
@@ -178,6 +187,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
           cleanedJobs += await Season.cleanCompleted(queue);
           backends.sample(await backendPids());
           redisPeak = Math.max(redisPeak, await redisUsedMemory(redis));
+          vacuum?.kick();
         },
       },
       historyCount,
@@ -195,6 +205,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     );
     const simCpu = process.cpuUsage(cpuBefore);
     redis.disconnect();
+    const vacuumed = await vacuum?.stop();
     const workerCpu = workers.cpuSeconds().map((s, i) => s - (workerCpuAtStart[i] ?? 0));
     await workers.stop();
 
@@ -206,6 +217,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
       redisPeak,
       cleanedJobs,
     });
+    if (vacuumed) say(`  in autovacuum's stead: ${vacuumed}`);
     say();
     const checksStarted = performance.now();
     const report = await checkInvariants(
