@@ -1,4 +1,5 @@
 export * from './database.module';
+export * from './autovacuum-check';
 export * from './data-source-options';
 export * from './migrate';
 export * from './snake-naming.strategy';
