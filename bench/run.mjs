@@ -49,6 +49,12 @@ import {
   wipePrefix,
 } from './lib/world.mjs';
 
+/** The flags in the comment above; anything else is refused rather than ignored. */
+const FLAGS = new Set([
+  'jobs', 'profile-jobs', 'get-rate', 'decide-rate', 'seconds', 'warmup', 'timers',
+  'parts', 'keep', 'out', 'calendar', 'server', 'redis',
+]); // prettier-ignore
+
 const args = parseArgs(process.argv.slice(2));
 const jobs = Number(args.jobs ?? 5000);
 const parts = new Set((args.parts ?? 'a,b,c,d').split(','));
@@ -69,7 +75,7 @@ function parseArgs(argv) {
   const parsed = {};
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`Unknown argument ${arg}`);
+    if (!match || !FLAGS.has(match[1])) throw new Error(`Unknown argument ${arg}`);
     parsed[match[1]] = match[2] ?? 'true';
   }
   return parsed;

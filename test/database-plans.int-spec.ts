@@ -21,7 +21,7 @@ import { createTestApp, TestApp } from './support/test-app';
 describe('plans of the per-application writes on unanalysed tables', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, { withWorker: false });
   }, 60_000);
   afterAll(() => t.close());
 

@@ -4,6 +4,7 @@ import { queueConnection, QUEUES } from '@app/queue';
 import { TransitionQueue, TransitionWorker } from '@app/workflow';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
+import { waitFor } from './support/wait-for';
 import { readyDraft, setClock, workflowWorld, WorkflowWorld } from './support/workflow-fixture';
 
 const count = async (t: TestApp, sql: string, params: unknown[]): Promise<number> =>
@@ -164,11 +165,3 @@ describe('faults of the transition queue', () => {
     ).toBe(1);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -9,6 +9,7 @@ import { createRegionTree } from './factories/regions.factory';
 import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { calendarAroundToday, windowAroundToday } from './support/calendar-around-today';
 import { TEST_ENV } from './support/test-env';
+import { waitFor } from './support/wait-for';
 
 const N = 8;
 
@@ -199,11 +200,3 @@ describe('timers survive a Redis wipe (system clock)', () => {
     expect(history.filter((h) => h.type === 'review_overdue')).toHaveLength(1);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

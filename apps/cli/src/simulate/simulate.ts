@@ -93,7 +93,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
   const cleanup = () => (cleaning ??= release());
   const release = async () => {
     await workers.stop().catch(() => undefined);
-    await vacuum?.stop().catch(() => undefined);
+    vacuum?.abort();
     await app?.close().catch(() => undefined);
     if (options.keep) {
       say(`kept database ${options.database} and Redis keys ${env.REDIS_PREFIX}:*`);
@@ -156,7 +156,11 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     // waitUntilFinished): more than 10 at once trips Node's leak warning. See docs/performance.md.
     queue.queue.setMaxListeners(0);
     await workers.start(options.workers, queue.queue);
-    if (options.vacuum === 'auto') vacuum = await StandInVacuum.whenNeeded(simConfig.databaseUrl);
+    if (options.vacuum === 'auto')
+      vacuum = await StandInVacuum.whenNeeded(simConfig.databaseUrl).catch((e: Error) => {
+        say(`  autovacuum's stand-in could not start (${e.message}): the season runs without it`);
+        return null;
+      });
     if (vacuum)
       say(
         '  the server runs without autovacuum: each night the simulator vacuums and analyses' +
@@ -205,6 +209,8 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     );
     const simCpu = process.cpuUsage(cpuBefore);
     redis.disconnect();
+    await vacuum?.settled();
+    backends.sample(await backendPids()); // the last round's CPU, before its backend ends
     const vacuumed = await vacuum?.stop();
     const workerCpu = workers.cpuSeconds().map((s, i) => s - (workerCpuAtStart[i] ?? 0));
     await workers.stop();

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { autovacuumWarning } from '@app/database';
 
 /**
  * Autovacuum's work, done by the simulator when the server does not do it.
@@ -35,19 +36,28 @@ export class StandInVacuum {
 
   /** A stand-in when `databaseUrl`'s server runs without autovacuum; null when it runs with it. */
   static async whenNeeded(databaseUrl: string): Promise<StandInVacuum | null> {
+    const vacuum = await StandInVacuum.connect(databaseUrl);
+    const { rows } = await vacuum.client.query<{ autovacuum: string }>(`SHOW autovacuum`);
+    if (autovacuumWarning(rows[0].autovacuum) !== null) return vacuum;
+    await vacuum.client.end();
+    return null;
+  }
+
+  /** A stand-in whatever the server does (whenNeeded decides; tests use this directly). */
+  static async connect(databaseUrl: string): Promise<StandInVacuum> {
     const client = new Client({ connectionString: databaseUrl });
-    // Dropping the scratch database at the end (WITH FORCE) ends this session too.
+    // A connection lost between rounds, or ended by abort(): the next round fails and says so.
     client.on('error', () => undefined);
-    await client.connect();
-    const [{ autovacuum }] = (await client.query<{ autovacuum: string }>(`SHOW autovacuum`)).rows;
-    if (autovacuum === 'on') {
-      await client.end();
-      return null;
+    try {
+      await client.connect();
+      // autovacuum_vacuum_cost_delay and _limit's defaults (PostgreSQL 12+):
+      // a manual VACUUM is otherwise unthrottled.
+      await client.query(`SET vacuum_cost_delay = '2ms'`);
+      await client.query(`SET vacuum_cost_limit = 200`);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
     }
-    // autovacuum_vacuum_cost_delay and _limit's defaults (PostgreSQL 12+):
-    // a manual VACUUM is otherwise unthrottled.
-    await client.query(`SET vacuum_cost_delay = '2ms'`);
-    await client.query(`SET vacuum_cost_limit = 200`);
     return new StandInVacuum(client);
   }
 
@@ -80,14 +90,27 @@ export class StandInVacuum {
     );
     for (const table of rows) {
       const name = this.client.escapeIdentifier(table.name);
+      // As autovacuum: one process (a manual VACUUM may clean indexes in parallel
+      // workers, whose CPU the simulator would not count), and no wait for a lock.
+      const options = `PARALLEL 0, SKIP_LOCKED${table.analyse ? ', ANALYZE' : ''}`;
       if (table.vacuum) {
-        await this.client.query(`VACUUM ${table.analyse ? '(ANALYZE) ' : ''}${name}`);
+        await this.client.query(`VACUUM (${options}) ${name}`);
         this.vacuumed += 1;
       } else if (table.analyse) {
-        await this.client.query(`ANALYZE ${name}`);
+        await this.client.query(`ANALYZE (SKIP_LOCKED) ${name}`);
       }
       if (table.analyse) this.analysed += 1;
     }
+  }
+
+  /** Resolves once no round runs (its backend is still there, for a CPU sample). */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  /** Ends the connection without waiting for a round (an interrupted run drops the database). */
+  abort(): void {
+    this.client.end().catch(() => undefined);
   }
 
   /** Waits for a running round, closes the connection, and says what was done. */

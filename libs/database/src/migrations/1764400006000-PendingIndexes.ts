@@ -11,8 +11,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * The indexes by application now hold exactly those rows, under the same
  * predicate, so they are never costed above a scan of the whole pending list.
- * A timer fired or cancelled, a notice closed, leaves them (an update that no
- * longer matches a partial index adds nothing to it). Nothing reads fired
+ * A timer fired or cancelled, a notice closed, stops matching them (an update
+ * that no longer matches a partial index adds nothing to it; VACUUM removes
+ * the old entry). Nothing reads fired
  * timers or closed notices by application, and applications are never
  * deleted, so no foreign-key check needs the full indexes.
  */
