@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { Statement } from '@app/database';
 import { cancelTimersStatement, closeNoticeStatement } from '@app/workflow';
 import { createTestApp, TestApp } from './support/test-app';
@@ -31,22 +30,23 @@ describe('plans of the per-application writes on unanalysed tables', () => {
     fill: string,
     statement: Statement,
   ): Promise<string> {
-    return t.db
-      .transaction(async (tx: EntityManager) => {
-        await tx.query(`CREATE SCHEMA plan_probe`);
-        await tx.query(`CREATE TABLE plan_probe.${table} (LIKE public.${table} INCLUDING ALL)`);
-        await tx.query(`SET LOCAL search_path = plan_probe`);
-        await tx.query(fill);
-        const rows: { 'QUERY PLAN': string }[] = await tx.query(
-          `EXPLAIN ${statement.sql}`,
-          statement.params,
-        );
-        throw new PlanRead(rows.map((r) => r['QUERY PLAN']).join('\n'));
-      })
-      .catch((e: unknown) => {
-        if (e instanceof PlanRead) return e.plan;
-        throw e;
-      });
+    const tx = t.db.createQueryRunner();
+    await tx.connect();
+    await tx.startTransaction();
+    try {
+      await tx.query(`CREATE SCHEMA plan_probe`);
+      await tx.query(`CREATE TABLE plan_probe.${table} (LIKE public.${table} INCLUDING ALL)`);
+      await tx.query(`SET LOCAL search_path = plan_probe`);
+      await tx.query(fill);
+      const rows: { 'QUERY PLAN': string }[] = await tx.query(
+        `EXPLAIN ${statement.sql}`,
+        statement.params,
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await tx.rollbackTransaction();
+      await tx.release();
+    }
   }
 
   it("cancels an application's pending timers by its index, not the list of all pending ones", async () => {
@@ -77,10 +77,3 @@ describe('plans of the per-application writes on unanalysed tables', () => {
     expect(plan).not.toContain('notices_campaign_id_level_starts_at_idx'); // notices_board_idx
   });
 });
-
-/** Carries the plan out of the transaction, which it rolls back. */
-class PlanRead extends Error {
-  constructor(readonly plan: string) {
-    super('plan read');
-  }
-}

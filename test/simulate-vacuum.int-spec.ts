@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { StandInVacuum } from '../apps/cli/src/simulate/stand-in-vacuum';
 import { TEST_ENV } from './support/test-env';
-import { waitFor } from './support/wait-for';
+import { waitUntil } from './support/wait';
 
 /**
  * The season simulator stands in for autovacuum on a server that runs
@@ -52,8 +52,16 @@ describe('the simulator in autovacuum’s stead', () => {
     await db.query(`CREATE TABLE vacuum_probe_new (id int)`);
     await db.query(`INSERT INTO vacuum_probe_new SELECT generate_series(1, 1000)`);
     // A backend reports its row counts within a second or so of its commit.
-    await waitFor(async () => (await stats('vacuum_probe_dead')).dead >= 500, 5000);
-    await waitFor(async () => (await stats('vacuum_probe_new')).mod >= 1000, 5000);
+    await waitUntil(
+      async () => (await stats('vacuum_probe_dead')).dead >= 500,
+      5000,
+      'dead rows counted',
+    );
+    await waitUntil(
+      async () => (await stats('vacuum_probe_new')).mod >= 1000,
+      5000,
+      'new rows counted',
+    );
 
     const vacuum = await StandInVacuum.connect(url);
     let said: string;
@@ -67,10 +75,14 @@ describe('the simulator in autovacuum’s stead', () => {
 
     expect(said).toMatch(/^nightly rounds 1: tables vacuumed \d+, analysed \d+; [\d.]+ s in all/);
     expect(vacuum.runs).toBe(1);
-    await waitFor(async () => {
-      const [dead, fresh] = [await stats('vacuum_probe_dead'), await stats('vacuum_probe_new')];
-      return dead.vacuumed !== null && dead.analysed !== null && fresh.analysed !== null;
-    }, 5000);
+    await waitUntil(
+      async () => {
+        const [dead, fresh] = [await stats('vacuum_probe_dead'), await stats('vacuum_probe_new')];
+        return dead.vacuumed !== null && dead.analysed !== null && fresh.analysed !== null;
+      },
+      5000,
+      'the round reported',
+    );
     expect((await stats('vacuum_probe_dead')).dead).toBe(0);
     expect((await stats('vacuum_probe_new')).vacuumed).toBeNull();
   });

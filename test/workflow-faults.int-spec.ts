@@ -4,7 +4,7 @@ import { queueConnection, QUEUES } from '@app/queue';
 import { TransitionQueue, TransitionWorker } from '@app/workflow';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
-import { waitFor } from './support/wait-for';
+import { waitUntil } from './support/wait';
 import { readyDraft, setClock, workflowWorld, WorkflowWorld } from './support/workflow-fixture';
 
 const count = async (t: TestApp, sql: string, params: unknown[]): Promise<number> =>
@@ -83,7 +83,7 @@ describe('faults of the transition queue', () => {
       },
       { jobId: `decide-crash-${id}`, attempts: 3 },
     );
-    await waitFor(() => crashedRuns === 1);
+    await waitUntil(() => crashedRuns === 1, 20_000, 'the crashed run');
     void crashing.close(true);
     expect(
       await count(t, `SELECT count(*) AS n FROM command_results WHERE job_id = $1`, [job.id]),

@@ -9,7 +9,7 @@ import { createRegionTree } from './factories/regions.factory';
 import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { calendarAroundToday, windowAroundToday } from './support/calendar-around-today';
 import { TEST_ENV } from './support/test-env';
-import { waitFor } from './support/wait-for';
+import { waitUntil } from './support/wait';
 
 const N = 8;
 
@@ -106,12 +106,16 @@ describe('timers survive a Redis wipe (system clock)', () => {
 
     // What every worker does at start-up and each minute after.
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(N);
-    await waitFor(async () => {
-      const [{ n }]: { n: string }[] = await t.db.query(
-        `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
-      );
-      return Number(n) === 0;
-    });
+    await waitUntil(
+      async () => {
+        const [{ n }]: { n: string }[] = await t.db.query(
+          `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
+        );
+        return Number(n) === 0;
+      },
+      20_000,
+      'every timer fired',
+    );
 
     const timers: { fired_at: Date; due_at: Date }[] = await t.db.query(
       `SELECT fired_at, due_at FROM timers`,
@@ -143,13 +147,21 @@ describe('timers survive a Redis wipe (system clock)', () => {
     );
     worker.onApplicationBootstrap();
 
-    await waitFor(async () => (await queue.getJobState(timer.id)) === 'delayed', 2_500);
+    await waitUntil(
+      async () => (await queue.getJobState(timer.id)) === 'delayed',
+      2_500,
+      'the early job delayed again',
+    );
     const [early]: { fired_at: Date | null }[] = await t.db.query(
       `SELECT fired_at FROM timers WHERE id = $1`,
       [timer.id],
     );
     expect(early.fired_at).toBeNull();
-    await waitFor(async () => (await queue.getJobState(timer.id)) === 'completed');
+    await waitUntil(
+      async () => (await queue.getJobState(timer.id)) === 'completed',
+      20_000,
+      'the timer job completed',
+    );
     // Waiting, not failing and retried until due: no attempt failed.
     const job = await queue.getJob(timer.id);
     expect(job?.stacktrace ?? []).toEqual([]);
@@ -182,17 +194,25 @@ describe('timers survive a Redis wipe (system clock)', () => {
       () => Promise.reject(new Error('connection refused')),
       { ...queueConnection(loadConfig(TEST_ENV)), skipStalledCheck: true },
     );
-    await waitFor(async () => (await queue.getJobState(timer.id)) === 'failed');
+    await waitUntil(
+      async () => (await queue.getJobState(timer.id)) === 'failed',
+      20_000,
+      'the timer job failed',
+    );
     await failing.close();
 
     worker.onApplicationBootstrap();
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(1);
-    await waitFor(async () => {
-      const [{ n }]: { n: string }[] = await t.db.query(
-        `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
-      );
-      return Number(n) === 0;
-    });
+    await waitUntil(
+      async () => {
+        const [{ n }]: { n: string }[] = await t.db.query(
+          `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
+        );
+        return Number(n) === 0;
+      },
+      20_000,
+      'every timer fired',
+    );
     const history: { type: string }[] = await t.db.query(
       `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
       [id],

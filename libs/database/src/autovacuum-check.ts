@@ -1,6 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+/** Whether `SHOW autovacuum` answered that the server runs it. */
+export const autovacuumOn = (setting: string): boolean => setting === 'on';
+
 /**
  * What to say about the server's `autovacuum` setting, or null when it is on.
  *
@@ -12,7 +15,7 @@ import { DataSource } from 'typeorm';
  * within two weeks (docs/performance.md).
  */
 export function autovacuumWarning(setting: string): string | null {
-  if (setting === 'on') return null;
+  if (autovacuumOn(setting)) return null;
   return (
     `PostgreSQL runs with autovacuum = ${setting}: tables are never analysed nor vacuumed ` +
     'unless someone does it, and transitions slow down as a season goes on; turn it on ' +

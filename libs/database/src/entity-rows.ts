@@ -22,20 +22,12 @@ export function entityFromRow<T extends ObjectLiteral>(
   return entity;
 }
 
-/** Made once per entity: the application's list is read on every GET and every transition. */
-const columnLists = new WeakMap<EntityMetadata, string>();
-
 /**
  * The entity's columns as a select list: exactly what `entityFromRow` maps,
  * whatever columns a newer migration added.
  */
 export function columnList(metadata: EntityMetadata): string {
-  let list = columnLists.get(metadata);
-  if (list === undefined) {
-    list = metadata.columns.map((c) => `"${c.databaseName}"`).join(', ');
-    columnLists.set(metadata, list);
-  }
-  return list;
+  return metadata.columns.map((c) => `"${c.databaseName}"`).join(', ');
 }
 
 /**

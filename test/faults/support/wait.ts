@@ -1,19 +1,5 @@
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `condition` until it holds; throws naming `what` after `timeoutMs`. */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  pollMs = 100,
-): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await sleep(pollMs);
-  }
-}
+// Shared with the integration tests.
+export { sleep, waitUntil } from '../../support/wait';
 
 /** Runs `fn` over `items` with at most `limit` at a time; results in the items' order. */
 export async function mapLimit<T, R>(

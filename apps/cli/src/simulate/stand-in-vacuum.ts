@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { autovacuumWarning } from '@app/database';
+import { autovacuumOn } from '@app/database';
 
 /**
  * Autovacuum's work, done by the simulator when the server does not do it.
@@ -38,7 +38,7 @@ export class StandInVacuum {
   static async whenNeeded(databaseUrl: string): Promise<StandInVacuum | null> {
     const vacuum = await StandInVacuum.connect(databaseUrl);
     const { rows } = await vacuum.client.query<{ autovacuum: string }>(`SHOW autovacuum`);
-    if (autovacuumWarning(rows[0].autovacuum) !== null) return vacuum;
+    if (!autovacuumOn(rows[0].autovacuum)) return vacuum;
     await vacuum.client.end();
     return null;
   }
