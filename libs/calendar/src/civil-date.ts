@@ -64,7 +64,12 @@ export function addDays(d: IsoDate, days: number): IsoDate {
 
 /** 0 = Sunday ... 6 = Saturday, like Date#getUTCDay. */
 export function dayOfWeek(d: IsoDate): number {
-  return (((toDayNumber(d) + EPOCH_DAY_OF_WEEK) % 7) + 7) % 7;
+  return dayOfWeekOf(toDayNumber(d));
+}
+
+/** dayOfWeek of a day number (see toDayNumber). */
+export function dayOfWeekOf(dayNumber: number): number {
+  return (((dayNumber + EPOCH_DAY_OF_WEEK) % 7) + 7) % 7;
 }
 
 export function compareDates(a: IsoDate, b: IsoDate): -1 | 0 | 1 {
