@@ -98,6 +98,7 @@ export class WorkflowCommands {
       name,
       data,
       TransitionQueue.commandJobId(name, user.id, targetOf(data), key),
+      { replayable: Boolean(key) },
     );
     if (outcome.statusCode >= 400) {
       const body = outcome.body as ErrorBody;
