@@ -62,12 +62,22 @@ interface Flushable extends DestinationStream {
 }
 
 /**
- * pino's default destination (standard output, written asynchronously and
- * flushed at exit) behind `redactLine`; `flush`, `flushSync` and `end` reach
- * it, so `logger.flush()` and a fatal log's synchronous flush still work.
+ * Standard output, written asynchronously and flushed at exit, in writes of
+ * at least 4 KiB or every second: a line a request written on its own cost
+ * the API ~9 % of its CPU per decision (one write call per line). A hard
+ * crash may lose the last second of lines; the record of what happened is
+ * the database's (history, audit log), not the log.
+ */
+const bufferedStdout = (): Flushable =>
+  pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 });
+
+/**
+ * A destination (by default `bufferedStdout`) behind `redactLine`; `flush`,
+ * `flushSync` and `end` reach it, so `logger.flush()` and a fatal log's
+ * synchronous flush still work.
  */
 export function redactingDestination(
-  destination: Flushable = pino.destination({ dest: 1, sync: false }),
+  destination: Flushable = bufferedStdout(),
 ): Required<Flushable> {
   return {
     write: (line: string) => destination.write(redactLine(line)),
