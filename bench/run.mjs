@@ -149,7 +149,13 @@ async function main() {
           dir: out,
         };
         note(`(c) latency: GET at ${plan.getRate}/s, decisions at ${plan.decideRate}/s`);
-        results.latency = { plan, ...(await measureLatency(ctx, target, plan)) };
+        const latency = await measureLatency(ctx, target, plan);
+        const { get, decide } = latency.profiles;
+        const profiles = {
+          get: { path: get, summary: await summariseProfile(get) },
+          decide: { path: decide, summary: await summariseProfile(decide) },
+        };
+        results.latency = { plan, ...latency, profiles };
       }
       await stop(running);
       await transitions.onApplicationShutdown();

@@ -18,6 +18,8 @@ import { submitAll } from './transitions.mjs';
 import { addDrafts, REVIEWER_PASSWORD, statusesOf } from './world.mjs';
 
 const LOAD = fileURLToPath(new URL('./load.mjs', import.meta.url));
+/** How long each load runs again under the profiler. */
+export const PROFILED_SECONDS = 5;
 
 /**
  * @typedef {{ warmup: import('./load.mjs').Result, measured: import('./load.mjs').Result,
@@ -34,8 +36,12 @@ export async function measureLatency(ctx, target, plan) {
   const { db, world } = ctx;
   const reviewer = world.reviewers[0];
   const decideCount = Math.round(plan.decideRate * (plan.seconds + plan.warmupSeconds));
-  const waiting = await addDrafts(db, world, decideCount, 0);
-  await submitAll(ctx, waiting);
+  const profiledCount = Math.round(plan.decideRate * PROFILED_SECONDS);
+  const all = await addDrafts(db, world, decideCount + profiledCount, 0);
+  await submitAll(ctx, all);
+  const waiting = all.slice(0, decideCount);
+  const decisionPath = (/** @type {{ id: string }} */ w) => `/api/applications/${w.id}/decisions`;
+  const decisionBody = { decision: 'approve', opinion: '经调查核实', signature: reviewer.name };
   await db.query('VACUUM ANALYZE');
   /** @type {{ id: string }[]} */
   const readable = await db.query(
@@ -89,15 +95,41 @@ export async function measureLatency(ctx, target, plan) {
         origin,
         token: accessToken,
         method: 'POST',
-        paths: waiting.map((w) => `/api/applications/${w.id}/decisions`),
-        body: { decision: 'approve', opinion: '经调查核实', signature: reviewer.name },
+        paths: waiting.map(decisionPath),
+        body: decisionBody,
         rate: plan.decideRate,
         seconds: plan.seconds,
         warmupSeconds: plan.warmupSeconds,
       }),
     );
     const decideApi = /** @type {Counters} */ (await ask(api, { type: 'read' }));
+    const decideJobs = await jobTimings(ctx, 'decide');
     const decideWorker = /** @type {Counters} */ (await ask(ctx.worker, { type: 'read' }));
+    // CPU profiles of the API over a few seconds more of each load (the profiler
+    // costs a little: the figures above are taken without it).
+    /** @param {string} name @param {Omit<import('./load.mjs').Plan, 'origin' | 'token' | 'seconds' | 'warmupSeconds'>} more */
+    const profiled = async (name, more) => {
+      await ask(api, { type: 'profile-start' });
+      await load(plan.dir, `${name}-profiled`, {
+        origin,
+        token: accessToken,
+        seconds: PROFILED_SECONDS,
+        warmupSeconds: 0,
+        ...more,
+      });
+      const path = join(plan.dir, `api-${name}.cpuprofile`);
+      await ask(api, { type: 'profile-stop', path });
+      return path;
+    };
+    const profiles = {
+      get: await profiled('get', { method: 'GET', paths: getPaths, rate: plan.getRate }),
+      decide: await profiled('decide', {
+        method: 'POST',
+        paths: all.slice(decideCount).map(decisionPath),
+        body: decisionBody,
+        rate: plan.decideRate,
+      }),
+    };
     const statuses = await statusesOf(
       db,
       waiting.map((w) => w.id),
@@ -106,7 +138,9 @@ export async function measureLatency(ctx, target, plan) {
     const sent = (r) => r.warmup.requests + r.measured.requests + (r.capacity?.requests ?? 0);
     return {
       get: get.result,
+      profiles,
       decide: decide.result,
+      decideJobs,
       approved: statuses.community_notice ?? 0,
       decideCount,
       getRequests: sent(get.result),
@@ -120,6 +154,28 @@ export async function measureLatency(ctx, target, plan) {
   } finally {
     await stop(api);
   }
+}
+
+/**
+ * Where a decision's time went on the queue's side, from BullMQ's own stamps of
+ * the completed jobs of this name (warm-up included): waiting in the queue
+ * (added → taken by the worker) and being processed (taken → finished), p50 / p99 / max.
+ * @param {Context} ctx @param {string} name
+ */
+async function jobTimings(ctx, name) {
+  const jobs = (await ctx.queue.queue.getCompleted(0, -1)).filter((j) => j.name === name);
+  /** @param {number[]} xs */
+  const spread = (xs) => {
+    const sorted = Float64Array.from(xs).sort();
+    const at = (/** @type {number} */ q) =>
+      sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+  };
+  return {
+    jobs: jobs.length,
+    waiting: spread(jobs.map((j) => (j.processedOn ?? NaN) - j.timestamp)),
+    processing: spread(jobs.map((j) => (j.finishedOn ?? NaN) - (j.processedOn ?? NaN))),
+  };
 }
 
 /**

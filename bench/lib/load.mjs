@@ -146,7 +146,9 @@ function phase(paths, seconds) {
       while (sent < total && t0 + sent * interval <= now) fire(sent++);
       if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
     };
-    setTimeout(tick, 10);
+    // No requests (no warm-up): nothing will answer, so finish now.
+    if (total === 0) finish();
+    else setTimeout(tick, 10);
   });
 }
 

@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import process from 'node:process';
 
 const requireAny = createRequire(import.meta.url);
@@ -25,7 +25,9 @@ const require = (id) => /** @type {unknown} */ (requireAny(id));
 /**
  * @typedef {{ n: number, ms: number }} Tally
  * @typedef {{ sql: Record<string, Tally>, redis: Record<string, number>, scripts: Record<string, number>,
- *   cpuUserMs: number, cpuSystemMs: number, wallMs: number, eventLoopUtilization: number }} Counters
+ *   cpuUserMs: number, cpuSystemMs: number, wallMs: number, eventLoopUtilization: number,
+ *   eventLoopDelay: { p99: number, max: number }, gc: Pauses, majorGc: Pauses }} Counters
+ * @typedef {{ count: number, totalMs: number, maxMs: number }} Pauses
  */
 
 /** @type {Map<string, Tally>} */
@@ -37,6 +39,26 @@ let scripts = new Map();
 let cpuAtReset = process.cpuUsage();
 let wallAtReset = performance.now();
 let eluAtReset = performance.eventLoopUtilization();
+/** How late the event loop ran its timers (what a request waiting on it waits), in ns. */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+/** Garbage-collection pauses: all of them, and the major (mark-compact) ones apart. */
+const noPauses = () => ({ count: 0, totalMs: 0, maxMs: 0 });
+let gc = noPauses();
+let majorGc = noPauses();
+/** @param {Pauses} p @param {number} ms */
+const pause = (p, ms) => {
+  p.count += 1;
+  p.totalMs += ms;
+  p.maxMs = Math.max(p.maxMs, ms);
+};
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    pause(gc, entry.duration);
+    const kind = /** @type {{ detail?: { kind?: number } }} */ (entry).detail?.kind;
+    if (kind === 4 /* NODE_PERFORMANCE_GC_MAJOR */) pause(majorGc, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 /** Clients inside a transaction: their statements are counted apart. */
 const inTransaction = new WeakSet();
@@ -154,6 +176,9 @@ function reset() {
   cpuAtReset = process.cpuUsage();
   wallAtReset = performance.now();
   eluAtReset = performance.eventLoopUtilization();
+  loopDelay.reset();
+  gc = noPauses();
+  majorGc = noPauses();
 }
 
 /** @returns {Counters} */
@@ -167,6 +192,9 @@ function read() {
     cpuSystemMs: cpu.system / 1000,
     wallMs: performance.now() - wallAtReset,
     eventLoopUtilization: performance.eventLoopUtilization(eluAtReset).utilization,
+    eventLoopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    gc,
+    majorGc,
   };
 }
 

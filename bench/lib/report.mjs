@@ -1,12 +1,14 @@
 // @ts-check
 /** Prints the figures of one run of bench/run.mjs. */
 import process from 'node:process';
+import { PROFILED_SECONDS } from './latency.mjs';
 
 /**
  * @typedef {import('./transitions.mjs').Phase} Phase
  * @typedef {import('./transitions.mjs').Counters} Counters
  * @typedef {import('./profile.mjs').ProfileSummary} ProfileSummary
  * @typedef {import('./load.mjs').Result} LoadFigures
+ * @typedef {{ p50: number, p99: number, max: number }} Spread
  * @typedef {{ jobs: number, ms: number, postgresMs: number, redisMs: number, workerMs: number }} Drained
  * @typedef {{ ms: number, nodeMs: number, postgresMs: number, redisMs: number }} Rebuild
  * @typedef {{
@@ -18,6 +20,8 @@ import process from 'node:process';
  *     decide: { path: string, summary: ProfileSummary } },
  *   latency?: { plan: { getRate: number, decideRate: number, seconds: number, warmupSeconds: number },
  *     get: { measured: LoadFigures, capacity: LoadFigures | null }, decide: { measured: LoadFigures },
+ *     profiles: Record<'get' | 'decide', { path: string, summary: ProfileSummary }>,
+ *     decideJobs: { jobs: number, waiting: Spread, processing: Spread },
  *     approved: number, decideCount: number, getRequests: number, decideRequests: number,
  *     cpu: Record<'get' | 'decide', { postgresMs: number, redisMs: number }>,
  *     counters: { getApi: Counters, decideApi: Counters, decideWorker: Counters } },
@@ -171,6 +175,16 @@ function requestRow(label, c, requests, cpu) {
   return `      ${label.padEnd(64)} ${f1(statementsPer).padStart(5)} ${f1(redisPer).padStart(6)} ${f2(own).padStart(14)} ${db.padStart(12)}`;
 }
 
+/** @param {string} label @param {Counters} c */
+function stallRow(label, c) {
+  const { eventLoopDelay: d, gc, majorGc: major } = c;
+  return (
+    `      ${label.padEnd(24)} loop ${f1(d.p99)} / ${f1(d.max)} ms;` +
+    ` GC ${n(gc.count)} pauses, ${ms(gc.totalMs)}, longest ${f1(gc.maxMs)} ms;` +
+    ` major ${n(major.count)}, longest ${f1(major.maxMs)} ms`
+  );
+}
+
 /** @param {LoadFigures | null} c */
 function capacity(c) {
   if (!c) return [];
@@ -203,27 +217,30 @@ function commands(counts, jobs) {
 /** @param {Results} r */
 function profiles(r) {
   if (!r.profiles) return [];
-  const lines = [
+  const { jobs, submit, decide } = r.profiles;
+  return [
     '',
-    `    CPU profile of the worker (inspector, 0.5 ms sampling), ${n(r.profiles.jobs)} more of each phase:`,
+    `    CPU profile of the worker (inspector, 0.5 ms sampling), ${n(jobs)} more of each phase:`,
+    ...profileLines('submit', submit),
+    ...profileLines('decide', decide),
   ];
-  for (const name of /** @type {const} */ (['submit', 'decide'])) {
-    const { path, summary: s } = r.profiles[name];
-    const busy = s.totalMs - s.idleMs;
-    /** @param {{ name: string, ms: number }} x */
-    const pct = (x) => `${f1((x.ms / busy) * 100).padStart(5)} %`;
-    lines.push(
-      `    ${name}: ${path}`,
-      `      ${n(s.totalMs)} ms sampled, ${n(busy)} ms busy (${f1((busy / s.totalMs) * 100)} %), GC ${f1((s.gcMs / busy) * 100)} % of busy`,
-      '      self time by package (% of busy):',
-      ...s.byPackage.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),
-      '      functions with most self time:',
-      ...s.topSelf.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),
-      '      service code, inclusive:',
-      ...s.serviceInclusive.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),
-    );
-  }
-  return lines;
+}
+
+/** @param {string} name @param {{ path: string, summary: ProfileSummary }} profile */
+function profileLines(name, { path, summary: s }) {
+  const busy = s.totalMs - s.idleMs;
+  /** @param {{ name: string, ms: number }} x */
+  const pct = (x) => `${f1((x.ms / busy) * 100).padStart(5)} %`;
+  return [
+    `    ${name}: ${path}`,
+    `      ${n(s.totalMs)} ms sampled, ${n(busy)} ms busy (${f1((busy / s.totalMs) * 100)} %), GC ${f1((s.gcMs / busy) * 100)} % of busy`,
+    '      self time by package (% of busy):',
+    ...s.byPackage.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),
+    '      functions with most self time:',
+    ...s.topSelf.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),
+    '      service code, inclusive:',
+    ...s.serviceInclusive.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),
+  ];
 }
 
 /** @param {Results} r */
@@ -248,6 +265,7 @@ function latency(r) {
       100,
     ),
     `      applications approved: ${n(r.latency.approved)} of ${n(r.latency.decideCount)} sent (warm-up included)`,
+    ...jobTimings(r.latency.decideJobs),
     ...capacity(get.capacity),
     '',
     '    Per request (probe and /proc; warm-up and capacity loop included):  SQL  Redis  CPU ms: process   PostgreSQL',
@@ -269,10 +287,29 @@ function latency(r) {
       r.latency.decideRequests,
     ),
     '',
+    "    The processes' own stalls (warm-up and capacity loop included): event-loop delay p99 / max, GC pauses",
+    stallRow('API during GET', r.latency.counters.getApi),
+    stallRow('API during decisions', r.latency.counters.decideApi),
+    stallRow('worker during decisions', r.latency.counters.decideWorker),
+    '',
     '    Statements of one GET /api/applications/:id:',
     ...statements({ jobs: r.latency.getRequests, counters: r.latency.counters.getApi }),
     '    Statements of one decision in the API process:',
     ...statements({ jobs: r.latency.decideRequests, counters: r.latency.counters.decideApi }),
+    '',
+    `    CPU profile of the API (inspector, 0.5 ms sampling) over ${PROFILED_SECONDS} s more of each load:`,
+    ...profileLines('GET', r.latency.profiles.get),
+    ...profileLines('decision', r.latency.profiles.decide),
+  ];
+}
+
+/** @param {{ jobs: number, waiting: Spread, processing: Spread }} t */
+function jobTimings(t) {
+  const spread = (/** @type {Spread} */ x) =>
+    `p50 ${n(x.p50)} ms, p99 ${n(x.p99)} ms, max ${n(x.max)} ms`;
+  return [
+    `      on the queue (BullMQ's stamps, ${n(t.jobs)} jobs, 1 ms resolution): waiting ${spread(t.waiting)};`,
+    `        processing ${spread(t.processing)}`,
   ];
 }
 

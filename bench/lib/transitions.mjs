@@ -20,9 +20,7 @@ import { addDrafts, applicantActor, reviewerActor, statusesOf } from './world.mj
  * @typedef {import('./world.mjs').World} World
  * @typedef {import('./processes.mjs').Running} Running
  * @typedef {{ id: string, reviewer: import('./world.mjs').Reviewer }} Draft
- * @typedef {{ sql: Record<string, { n: number, ms: number }>, redis: Record<string, number>,
- *   scripts: Record<string, number>, cpuUserMs: number, cpuSystemMs: number, wallMs: number,
- *   eventLoopUtilization: number }} Counters
+ * @typedef {import('./probe.mjs').Counters} Counters
  * @typedef {{ jobs: number, ms: number, postgresMs: number, redisMs: number, counters: Counters }} Phase
  * @typedef {{ db: import('typeorm').DataSource, world: World, queue: InstanceType<typeof dist.transitionQueue.TransitionQueue>,
  *   worker: Running, redisPid: number }} Context
