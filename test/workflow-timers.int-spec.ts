@@ -136,6 +136,31 @@ describe('timers survive a Redis wipe (system clock)', () => {
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(0);
   });
 
+  it('adds only the timer jobs Redis lacks, leaving the ones it holds alone', async () => {
+    const community = await campaignAroundToday();
+    for (let i = 0; i < 3; i++) await submittedToday(community);
+    const timers: { id: string }[] = await t.db.query(
+      `SELECT id FROM timers WHERE fired_at IS NULL AND cancelled_at IS NULL ORDER BY id`,
+    );
+    expect(timers).toHaveLength(3);
+    const transitions = t.app.get(TransitionQueue);
+    for (const { id } of timers) expect(await transitions.queue.getJobState(id)).toBe('delayed');
+    // One job lost (as by a crash between a transition's commit and its scheduling).
+    const lost = timers[1].id;
+    await transitions.queue.remove(lost);
+    expect(await transitions.missingJobs(timers.map((x) => x.id))).toEqual(new Set([lost]));
+
+    const enqueued = jest.spyOn(transitions, 'enqueueMany');
+    try {
+      expect(await t.app.get(TimerScheduler).reconcile()).toBe(3);
+      expect(enqueued.mock.calls.flatMap(([jobs]) => jobs.map((j) => j.jobId))).toEqual([lost]);
+    } finally {
+      enqueued.mockRestore();
+    }
+    expect(await transitions.queue.getJobState(lost)).toBe('delayed');
+    expect(await transitions.missingJobs(timers.map((x) => x.id))).toEqual(new Set());
+  });
+
   it('sends a timer job that arrives before its timer is due back to wait, then fires it when due', async () => {
     const { id, timer, worker } = await timerWithoutJob('3 seconds');
     // The job with no delay at all: as if another machine's clock ran 3 s ahead.

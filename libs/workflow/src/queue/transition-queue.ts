@@ -27,6 +27,15 @@ const JOB_OPTIONS = {
   removeOnComplete: KEEP_COMPLETED,
   removeOnFail: KEEP_FAILED,
 };
+/** A script of this process's own on the queue's connection: see `missingJobs`. */
+const MISSING_JOBS = 'housingMissingJobs';
+/** ARGV[1] is the queue's key prefix, the rest job ids: the 1-based positions of those with no job hash. */
+const MISSING_JOBS_LUA = `
+local missing = {}
+for i = 2, #ARGV do
+  if redis.call('EXISTS', ARGV[1] .. ARGV[i]) == 0 then missing[#missing + 1] = i - 1 end
+end
+return missing`;
 /** Commands one process may wait for at once before Node warns of a listener leak. */
 const MAX_WAITING_COMMANDS = 10_000;
 
@@ -53,6 +62,7 @@ export class TransitionQueue implements OnApplicationShutdown {
    * process that waits for outcomes (the API) needs it, not a worker.
    */
   private eventsReader?: QueueEvents;
+  private missingJobsDefined = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -171,6 +181,26 @@ export class TransitionQueue implements OnApplicationShutdown {
     }));
     if (bulk.length === 1) await this.queue.add(bulk[0].name, bulk[0].data, bulk[0].opts);
     else if (bulk.length > 1) await this.queue.addBulk(bulk);
+  }
+
+  /**
+   * Which of these job ids the queue holds no job for, in one round trip (a
+   * script that asks EXISTS of each: far cheaper for Redis and this process
+   * than adding a job that is there already, which a reconcile pass would
+   * otherwise do thousands of times a minute).
+   */
+  async missingJobs(jobIds: readonly string[]): Promise<Set<string>> {
+    if (jobIds.length === 0) return new Set();
+    const client = await this.queue.client;
+    if (!this.missingJobsDefined) {
+      client.defineCommand(MISSING_JOBS, { numberOfKeys: 0, lua: MISSING_JOBS_LUA });
+      this.missingJobsDefined = true;
+    }
+    const positions = (await client.runCommand(MISSING_JOBS, [
+      this.queue.toKey(''),
+      ...jobIds,
+    ])) as number[];
+    return new Set(positions.map((p) => jobIds[p - 1]));
   }
 
   /**
