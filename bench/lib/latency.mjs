@@ -103,7 +103,7 @@ export async function measureLatency(ctx, target, plan) {
       }),
     );
     const decideApi = /** @type {Counters} */ (await ask(api, { type: 'read' }));
-    const decideJobs = await jobTimings(ctx, 'decide');
+    const decideJobs = await jobTimings(ctx, 'decide', new Set(waiting.map((w) => w.id)));
     const decideWorker = /** @type {Counters} */ (await ask(ctx.worker, { type: 'read' }));
     // CPU profiles of the API over a few seconds more of each load (the profiler
     // costs a little: the figures above are taken without it).
@@ -158,12 +158,18 @@ export async function measureLatency(ctx, target, plan) {
 
 /**
  * Where a decision's time went on the queue's side, from BullMQ's own stamps of
- * the completed jobs of this name (warm-up included): waiting in the queue
- * (added → taken by the worker) and being processed (taken → finished), p50 / p99 / max.
- * @param {Context} ctx @param {string} name
+ * the completed jobs of this name on these applications (warm-up included):
+ * waiting in the queue (added → taken by the worker) and being processed
+ * (taken → finished), p50 / p99 / max.
+ * @param {Context} ctx @param {string} name @param {Set<string>} applicationIds
  */
-async function jobTimings(ctx, name) {
-  const jobs = (await ctx.queue.queue.getCompleted(0, -1)).filter((j) => j.name === name);
+async function jobTimings(ctx, name, applicationIds) {
+  /** @param {{ name: string, data: unknown }} job */
+  const measured = (job) => {
+    const data = /** @type {{ applicationId?: unknown }} */ (job.data);
+    return job.name === name && applicationIds.has(String(data.applicationId));
+  };
+  const jobs = (await ctx.queue.queue.getCompleted(0, -1)).filter(measured);
   /** @param {number[]} xs */
   const spread = (xs) => {
     const sorted = Float64Array.from(xs).sort();
