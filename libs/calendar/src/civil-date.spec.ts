@@ -3,8 +3,11 @@ import {
   compareDates,
   datesBetween,
   dayOfWeek,
+  fromDayNumber,
   isIsoDate,
+  MS_PER_DAY,
   parseIsoDate,
+  toDayNumber,
   yearOf,
 } from './civil-date';
 import { InvalidDateError } from './errors';
@@ -123,5 +126,34 @@ describe('yearOf', () => {
 
   it('refuses an invalid date rather than reading its first four characters', () => {
     expect(() => yearOf('2027-02-30')).toThrow(InvalidDateError);
+  });
+});
+
+describe('day numbers', () => {
+  const first = toDayNumber('0000-01-01');
+  const last = toDayNumber('9999-12-31');
+
+  it('agree with Date over the whole range of years 0000-9999, both ways', () => {
+    // Every 7th day (each weekday, month and leap rule is met many times) and both ends.
+    const days = [first, last];
+    for (let day = first; day <= last; day += 7) days.push(day);
+    for (const day of days) {
+      const viaDate = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+      expect(fromDayNumber(day)).toBe(viaDate);
+      expect(toDayNumber(viaDate)).toBe(day);
+    }
+  });
+
+  it('are days since 1970-01-01', () => {
+    expect(toDayNumber('1970-01-01')).toBe(0);
+    expect(toDayNumber('1969-12-31')).toBe(-1);
+    expect(toDayNumber('2000-03-01')).toBe(11_017);
+  });
+
+  it('refuse a day outside years 0000-9999 or not whole', () => {
+    expect(() => fromDayNumber(first - 1)).toThrow(RangeError);
+    expect(() => fromDayNumber(last + 1)).toThrow(RangeError);
+    expect(() => fromDayNumber(0.5)).toThrow(RangeError);
+    expect(() => fromDayNumber(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -155,6 +155,10 @@ describe('nextWorkdayOnOrAfter', () => {
   ])('%s -> %s (%s)', (d, expected) => {
     expect(cal.nextWorkdayOnOrAfter(d)).toBe(expected);
   });
+
+  it('refuses an invalid date', () => {
+    expect(() => cal.nextWorkdayOnOrAfter('2025-02-29')).toThrow(InvalidDateError);
+  });
 });
 
 describe('a calendar built from explicit official data', () => {

@@ -92,10 +92,10 @@ export class WorkingCalendar {
   }
 
   /**
-   * The walks above count in day numbers and make each date's string once:
-   * deadlines are computed on every transition, and parsing the same date
-   * back and forth for its year, its weekday and the next day was ~5 % of a
-   * worker's CPU.
+   * One day, by its day number. The walks above count in day numbers and make
+   * each date's string once: deadlines are computed on every transition, and
+   * parsing the same date back and forth for its year, its weekday and the
+   * next day was ~5 % of a worker's CPU.
    */
   private describeDay(day: number): DayDescription {
     const date = fromDayNumber(day);
