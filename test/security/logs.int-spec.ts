@@ -32,6 +32,8 @@ describe('security: no ID numbers, passwords or tokens in the logs', () => {
   const idNumbers: string[] = [];
   const tokens: string[] = [];
   let log = '';
+  /** The path of the last request before the service is stopped. */
+  let lastPath = '';
 
   beforeAll(async () => {
     await resetForBuiltApp();
@@ -151,9 +153,10 @@ describe('security: no ID numbers, passwords or tokens in the logs', () => {
         .set(bearer(draft.token))
         .send(body)
         .expect(409);
+      lastPath = `/api/applications/${draft.id}/decisions`;
       await t
         .http()
-        .post(`/api/applications/${draft.id}/decisions`)
+        .post(lastPath)
         .set(bearer(world.town.token))
         .send({ decision: 'approve', opinion: 'x', signature: world.town.name, corrections })
         .expect(409);
@@ -173,6 +176,9 @@ describe('security: no ID numbers, passwords or tokens in the logs', () => {
     ]) {
       expect(log).toContain(`"path":"${path}`);
     }
+    // Logs are written in blocks: the last lines before SIGTERM must still come out.
+    const last = log.split('\n').filter((l) => l.includes(`"path":"${lastPath}"`));
+    expect(last.some((l) => l.includes('"statusCode":409'))).toBe(true);
   });
 
   /** The log lines holding `part`, cut to where it is: what a failure shows, to find the leak. */

@@ -1,14 +1,25 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
-import { redactingDestination } from './redacting-destination';
+import { LogDestination, redactingDestination } from './redacting-destination';
+
+const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+/** The process's one log destination, shared by pino and LoggingModule's shutdown. */
+@Module({
+  providers: [{ provide: LOG_DESTINATION, useFactory: () => redactingDestination() }],
+  exports: [LOG_DESTINATION],
+})
+class LogDestinationModule {}
 
 /** Structured JSON logs for both processes (one line per event, pino). */
 @Module({
   imports: [
+    LogDestinationModule,
     LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      imports: [LogDestinationModule],
+      inject: [AppConfig, LOG_DESTINATION],
+      useFactory: (config: AppConfig, destination: LogDestination) => ({
         // Express 5's route syntax for "every path" (the default '*' is the old one).
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         // Personal data never reaches the logs: every line passes redactLine on its way out
@@ -27,10 +38,21 @@ import { redactingDestination } from './redacting-destination';
             },
             autoLogging: { ignore: (req: { url?: string }) => req.url === '/api/health' },
           },
-          redactingDestination(),
+          destination,
         ],
       }),
     }),
   ],
 })
-export class LoggingModule {}
+export class LoggingModule implements OnApplicationShutdown {
+  constructor(@Inject(LOG_DESTINATION) private readonly destination: LogDestination) {}
+
+  /**
+   * Modules deeper in the graph end after this one and may still log: from
+   * here on each line is written at once, so none is left in the buffer when
+   * the signal ends the process.
+   */
+  onApplicationShutdown(): void {
+    this.destination.writeThrough();
+  }
+}

@@ -71,4 +71,17 @@ describe('redactLine', () => {
     expect(calls).toEqual(['flush', 'flushSync', 'end']);
     expect(flushed).toHaveBeenCalled();
   });
+
+  it('writes through once the process is ending: what was buffered, then each line at once', () => {
+    const calls: string[] = [];
+    const destination = redactingDestination({
+      write: () => calls.push('write'),
+      flushSync: () => calls.push('flushSync'),
+    });
+    destination.write(line({ msg: 'before' }));
+    expect(calls).toEqual(['write']);
+    destination.writeThrough();
+    destination.write(line({ msg: 'after' }));
+    expect(calls).toEqual(['write', 'flushSync', 'write', 'flushSync']);
+  });
 });

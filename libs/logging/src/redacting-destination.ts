@@ -62,27 +62,41 @@ interface Flushable extends DestinationStream {
 }
 
 /**
- * Standard output, written asynchronously and flushed at exit, in writes of
- * at least 4 KiB or every second: a line a request written on its own cost
- * the API ~9 % of its CPU per decision (one write call per line). A hard
- * crash may lose the last second of lines; the record of what happened is
- * the database's (history, audit log), not the log.
+ * Standard output, written asynchronously in writes of at least 4 KiB or
+ * every second: a line a request written on its own cost the API ~9 % of its
+ * CPU per decision (one write call per line). pino writes the rest out at the
+ * process's 'exit'; a shutdown by signal has none (Nest ends it by the signal
+ * again), so LoggingModule calls `writeThrough` when it begins. A hard crash
+ * may lose the last second of lines: the record of what happened is the
+ * database's (history, audit log), not the log.
  */
 const bufferedStdout = (): Flushable =>
   pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 });
+
+export interface LogDestination extends Required<Flushable> {
+  /** Writes out what is buffered, and from now on every line at once (the process is ending). */
+  writeThrough(): void;
+}
 
 /**
  * A destination (by default `bufferedStdout`) behind `redactLine`; `flush`,
  * `flushSync` and `end` reach it, so `logger.flush()` and a fatal log's
  * synchronous flush still work.
  */
-export function redactingDestination(
-  destination: Flushable = bufferedStdout(),
-): Required<Flushable> {
+export function redactingDestination(destination: Flushable = bufferedStdout()): LogDestination {
+  let through = false;
+  const flushSync = () => destination.flushSync?.();
   return {
-    write: (line: string) => destination.write(redactLine(line)),
+    write: (line: string) => {
+      destination.write(redactLine(line));
+      if (through) flushSync();
+    },
     flush: (cb) => (destination.flush ? destination.flush(cb) : cb?.()),
-    flushSync: () => destination.flushSync?.(),
+    flushSync,
     end: () => destination.end?.(),
+    writeThrough: () => {
+      through = true;
+      flushSync();
+    },
   };
 }
