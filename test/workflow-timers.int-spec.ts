@@ -159,6 +159,32 @@ describe('timers survive a Redis wipe (system clock)', () => {
     }
     expect(await transitions.queue.getJobState(lost)).toBe('delayed');
     expect(await transitions.missingJobs(timers.map((x) => x.id))).toEqual(new Set());
+    expect(await transitions.missingJobs([])).toEqual(new Set());
+  });
+
+  it('leaves a queued job alone when the same id is enqueued again, one job or many', async () => {
+    const community = await campaignAroundToday();
+    const id = await submittedToday(community);
+    const [timer]: { id: string }[] = await t.db.query(
+      `SELECT id FROM timers WHERE application_id = $1`,
+      [id],
+    );
+    const transitions = t.app.get(TransitionQueue);
+    const before = await transitions.queue.getJob(timer.id);
+    expect(before?.opts.delay).toBeGreaterThan(60_000);
+    const delayed = await transitions.queue.getDelayedCount();
+    const again = {
+      name: 'reviewDeadline' as const,
+      data: { applicationId: id, timerId: timer.id },
+    };
+    await transitions.enqueue(again.name, again.data, timer.id, 1_000);
+    await transitions.enqueueMany([{ ...again, jobId: timer.id, delayMs: 2_000 }]);
+    await transitions.enqueueMany([]);
+    const after = await transitions.queue.getJob(timer.id);
+    expect(after?.timestamp).toBe(before?.timestamp);
+    expect(after?.opts.delay).toBe(before?.opts.delay);
+    expect(await transitions.queue.getJobState(timer.id)).toBe('delayed');
+    expect(await transitions.queue.getDelayedCount()).toBe(delayed);
   });
 
   it('sends a timer job that arrives before its timer is due back to wait, then fires it when due', async () => {

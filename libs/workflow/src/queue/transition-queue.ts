@@ -27,7 +27,11 @@ const JOB_OPTIONS = {
   removeOnComplete: KEEP_COMPLETED,
   removeOnFail: KEEP_FAILED,
 };
-/** A script of this process's own on the queue's connection: see `missingJobs`. */
+/**
+ * A script of this process's own on the queue's connection: see `missingJobs`.
+ * It builds the keys it reads from ARGV, as BullMQ's own scripts do: a
+ * standalone Redis (queueConnection's), not a cluster.
+ */
 const MISSING_JOBS = 'housingMissingJobs';
 /** ARGV[1] is the queue's key prefix, the rest job ids: the 1-based positions of those with no job hash. */
 const MISSING_JOBS_LUA = `
@@ -170,7 +174,7 @@ export class TransitionQueue implements OnApplicationShutdown {
   /**
    * Many at once, in one round trip to Redis (timers: a rebuild of 100,000 takes
    * seconds). One alone (a transition's new timer, the common case) is added
-   * directly: addBulk's MULTI builds an ioredis pipeline, which copies every
+   * directly: addBulk builds an ioredis pipeline, which copies every
    * script command of the connection into it, 6-7 % of a worker's CPU per transition.
    */
   async enqueueMany(jobs: QueuedJob[]): Promise<void> {
@@ -193,7 +197,11 @@ export class TransitionQueue implements OnApplicationShutdown {
     if (jobIds.length === 0) return new Set();
     const client = await this.queue.client;
     if (!this.missingJobsDefined) {
-      client.defineCommand(MISSING_JOBS, { numberOfKeys: 0, lua: MISSING_JOBS_LUA });
+      client.defineCommand(MISSING_JOBS, {
+        numberOfKeys: 0,
+        lua: MISSING_JOBS_LUA,
+        readOnly: true,
+      });
       this.missingJobsDefined = true;
     }
     const positions = (await client.runCommand(MISSING_JOBS, [

@@ -49,8 +49,9 @@ export class TimerScheduler {
 
   /**
    * Rebuilds timer jobs from PostgreSQL, a thousand per round trip; a job that
-   * exists is left alone (asked first: re-adding every recent timer's job each
-   * minute stalled the worker's transitions for a fifth of a second under load). A full pass (every pending timer) runs at a worker's
+   * exists is left alone (asked first: re-adding every recent timer's job
+   * each minute stalled the worker's transitions for a fifth of a second
+   * under load). A full pass (every pending timer) runs at a worker's
    * start and whenever Redis has lost the queue's keys (the mark a pass leaves
    * there is gone: a wipe, a Redis without persistence restarted). Otherwise a
    * pass looks only at timers created since shortly before the last one began
@@ -83,8 +84,14 @@ export class TimerScheduler {
         const missing = await this.transitions.missingJobs(batch.map((t) => t.id));
         await this.schedule(batch.filter((t) => missing.has(t.id)));
         added += missing.size;
+        // A job just added has not failed: only the ones Redis held may need fresh attempts.
         for (const t of batch)
-          if (t.dueAt < overdueBefore && (await this.transitions.retryFailed(t.id))) retried += 1;
+          if (
+            t.dueAt < overdueBefore &&
+            !missing.has(t.id) &&
+            (await this.transitions.retryFailed(t.id))
+          )
+            retried += 1;
         visited += batch.length;
         afterId = batch[batch.length - 1].id;
       }
@@ -96,7 +103,8 @@ export class TimerScheduler {
     this.lastPassStartedAt = passStartedAt;
     if (visited > 0)
       this.logger.log(
-        `reconciled ${visited} pending timer(s) (${full ? 'all' : 'recent or overdue'}): ${added} job(s) missing and added, ${retried} retried`,
+        `reconciled ${visited} pending timer(s) (${full ? 'all' : 'recent or overdue'}): ` +
+          `${added} job(s) missing and added, ${retried} retried`,
       );
     return visited;
   }
