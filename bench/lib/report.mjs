@@ -1,7 +1,6 @@
 // @ts-check
 /** Prints the figures of one run of bench/run.mjs. */
 import process from 'node:process';
-import { PROFILED_SECONDS } from './latency.mjs';
 
 /**
  * @typedef {import('./transitions.mjs').Phase} Phase
@@ -20,7 +19,7 @@ import { PROFILED_SECONDS } from './latency.mjs';
  *     decide: { path: string, summary: ProfileSummary } },
  *   latency?: { plan: { getRate: number, decideRate: number, seconds: number, warmupSeconds: number },
  *     get: { measured: LoadFigures, capacity: LoadFigures | null }, decide: { measured: LoadFigures },
- *     profiles: Record<'get' | 'decide', { path: string, summary: ProfileSummary }>,
+ *     profiles: Record<'get' | 'decide', { path: string, summary: ProfileSummary }>, profiledSeconds: number,
  *     decideJobs: { jobs: number, waiting: Spread, processing: Spread },
  *     approved: number, decideCount: number, getRequests: number, decideRequests: number,
  *     cpu: Record<'get' | 'decide', { postgresMs: number, redisMs: number }>,
@@ -287,7 +286,7 @@ function latency(r) {
       r.latency.decideRequests,
     ),
     '',
-    "    The processes' own stalls (warm-up and capacity loop included): event-loop delay p99 / max, GC pauses",
+    "    The processes' own stalls (warm-up and capacity loop included): event-loop delay beyond its 5 ms tick p99 / max, GC pauses",
     stallRow('API during GET', r.latency.counters.getApi),
     stallRow('API during decisions', r.latency.counters.decideApi),
     stallRow('worker during decisions', r.latency.counters.decideWorker),
@@ -297,7 +296,7 @@ function latency(r) {
     '    Statements of one decision in the API process:',
     ...statements({ jobs: r.latency.decideRequests, counters: r.latency.counters.decideApi }),
     '',
-    `    CPU profile of the API (inspector, 0.5 ms sampling) over ${PROFILED_SECONDS} s more of each load:`,
+    `    CPU profile of the API (inspector, 0.5 ms sampling) over ${r.latency.profiledSeconds} s more of each load:`,
     ...profileLines('GET', r.latency.profiles.get),
     ...profileLines('decision', r.latency.profiles.decide),
   ];
