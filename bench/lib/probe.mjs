@@ -28,7 +28,7 @@ const requireAny = createRequire(import.meta.url);
 const require = (id) => /** @type {unknown} */ (requireAny(id));
 
 /**
- * @typedef {{ n: number, ms: number }} Tally
+ * @typedef {{ n: number, ms: number, maxMs: number }} Tally
  * @typedef {{ sql: Record<string, Tally>, redis: Record<string, number>, scripts: Record<string, number>,
  *   cpuUserMs: number, cpuSystemMs: number, wallMs: number, eventLoopUtilization: number,
  *   eventLoopDelay: { p99: number, max: number }, gc: Pauses, majorGc: Pauses }} Counters
@@ -92,7 +92,8 @@ function tally(text, ms) {
   if (entry) {
     entry.n += 1;
     entry.ms += ms;
-  } else sql.set(text, { n: 1, ms });
+    entry.maxMs = Math.max(entry.maxMs, ms);
+  } else sql.set(text, { n: 1, ms, maxMs: ms });
 }
 
 /** @param {Map<string, number>} map @param {string} key */

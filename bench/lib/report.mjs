@@ -117,7 +117,7 @@ function transitions(r) {
     '    Per transition (worker probe; CPU from /proc)        submit   approve',
     ...perTransition(submit, decide),
     '',
-    '    Statements of one submit (× per transition, mean latency; T = inside the transaction):',
+    '    Statements of one submit (× per transition, mean and max latency; T = inside the transaction):',
     ...statements(submit),
     '',
     '    Statements of one approval:',
@@ -200,7 +200,7 @@ function statements(p) {
     .slice(0, 24)
     .map(
       ([key, t]) =>
-        `      ${f2(t.n / p.jobs).padStart(5)} × ${f2(t.ms / t.n).padStart(5)} ms  ${key.slice(0, 1)}  ${sqlText(key.slice(2))}`,
+        `      ${f2(t.n / p.jobs).padStart(5)} × ${f2(t.ms / t.n).padStart(5)} ms (max ${n(t.maxMs).padStart(3)})  ${key.slice(0, 1)}  ${sqlText(key.slice(2))}`,
     );
 }
 
