@@ -15,9 +15,10 @@ export type RequestWithId = Request & { id?: unknown };
 export function requestId({ trustIncoming }: { trustIncoming: boolean }) {
   return (req: RequestWithId, res: Response, next: NextFunction): void => {
     const incoming = req.header(REQUEST_ID_HEADER);
-    req.id =
+    const id =
       trustIncoming && incoming && ACCEPTED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader(REQUEST_ID_HEADER, req.id);
+    req.id = id;
+    res.setHeader(REQUEST_ID_HEADER, id);
     next();
   };
 }
