@@ -35,7 +35,7 @@ export function submitAll(ctx, drafts) {
     ctx.queue.enqueue(
       'submit',
       { applicationId: d.id, actor },
-      TransitionQueue.commandJobId('submit', actor.userId, d.id),
+      TransitionQueue.commandJob('submit', actor.userId, d.id).jobId,
     ),
   );
 }
@@ -52,7 +52,7 @@ export function approveAll(ctx, drafts) {
         opinion: '经调查核实',
         signature: d.reviewer.name,
       },
-      TransitionQueue.commandJobId('decide', d.reviewer.id, d.id),
+      TransitionQueue.commandJob('decide', d.reviewer.id, d.id).jobId,
     ),
   );
 }

@@ -97,8 +97,7 @@ export class WorkflowCommands {
     const outcome = await this.transitions.run(
       name,
       data,
-      TransitionQueue.commandJobId(name, user.id, targetOf(data), key),
-      { replayable: Boolean(key) },
+      TransitionQueue.commandJob(name, user.id, targetOf(data), key),
     );
     if (outcome.statusCode >= 400) {
       const body = outcome.body as ErrorBody;

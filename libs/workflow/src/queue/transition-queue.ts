@@ -43,6 +43,12 @@ return missing`;
 /** Commands one process may wait for at once before Node warns of a listener leak. */
 const MAX_WAITING_COMMANDS = 10_000;
 
+/** A command's job id, and whether an answer may already be recorded under it. */
+export interface CommandJob {
+  jobId: string;
+  replayable: boolean;
+}
+
 /** A job to enqueue without waiting for it. */
 export interface QueuedJob<N extends TransitionJobName = TransitionJobName> {
   name: N;
@@ -93,33 +99,33 @@ export class TransitionQueue implements OnApplicationShutdown {
   }
 
   /**
-   * A stable job id per command: from the caller's Idempotency-Key when given,
-   * scoped to the caller and to what the command acts on (hashed: BullMQ ids
-   * may not contain ':'), else fresh.
+   * A command's job: its id is stable per command when the caller gave an
+   * Idempotency-Key (scoped to the caller and to what the command acts on;
+   * hashed: BullMQ ids may not contain ':'), and then a replay may find an
+   * answer already recorded. Without a key the id is fresh and cannot have one.
    */
-  static commandJobId(
+  static commandJob(
     name: TransitionJobName,
     userId: string,
     target: string,
     idempotencyKey?: string,
-  ): string {
-    if (!idempotencyKey) return `${name}-${randomUUID()}`;
+  ): CommandJob {
+    if (!idempotencyKey) return { jobId: `${name}-${randomUUID()}`, replayable: false };
     const digest = createHash('sha256')
       .update(`${userId}\n${name}\n${target}\n${idempotencyKey}`)
       .digest('hex');
-    return `${name}-idem-${digest.slice(0, 40)}`;
+    return { jobId: `${name}-idem-${digest.slice(0, 40)}`, replayable: true };
   }
 
   /**
-   * A replay (a command under an Idempotency-Key already used) answers what
-   * was recorded without queueing again. A fresh id cannot have been answered,
-   * so `replayable: false` (no key) skips that read: one round trip less per command.
+   * Queues a command and waits for its outcome. A replay answers what was
+   * recorded without queueing again; a fresh job skips that read (one round
+   * trip less per command).
    */
   async run<N extends TransitionJobName>(
     name: N,
     data: TransitionJobs[N],
-    jobId: string,
-    { replayable = true }: { replayable?: boolean } = {},
+    { jobId, replayable }: CommandJob,
   ): Promise<JobOutcome> {
     if (replayable) {
       const recorded = await this.recordedOutcome(jobId);
