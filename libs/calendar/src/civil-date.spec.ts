@@ -137,11 +137,12 @@ describe('day numbers', () => {
     // Every 7th day (each weekday, month and leap rule is met many times) and both ends.
     const days = [first, last];
     for (let day = first; day <= last; day += 7) days.push(day);
-    for (const day of days) {
+    // Checked in one assertion: a million `expect` calls took half a minute.
+    const disagreeing = days.filter((day) => {
       const viaDate = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-      expect(fromDayNumber(day)).toBe(viaDate);
-      expect(toDayNumber(viaDate)).toBe(day);
-    }
+      return fromDayNumber(day) !== viaDate || toDayNumber(viaDate) !== day;
+    });
+    expect(disagreeing).toEqual([]);
   });
 
   it('are days since 1970-01-01', () => {

@@ -63,7 +63,7 @@ export class WorkingCalendar {
 
   /** Whether `d` is worked and why; throws CalendarDataMissingError outside the known years. */
   describe(d: IsoDate): DayDescription {
-    return this.describeDay(toDayNumber(d));
+    return this.describeDay(toDayNumber(d), d);
   }
 
   describeRange(from: IsoDate, to: IsoDate): DayDescription[] {
@@ -92,13 +92,13 @@ export class WorkingCalendar {
   }
 
   /**
-   * One day, by its day number. The walks above count in day numbers and make
-   * each date's string once: deadlines are computed on every transition, and
-   * parsing the same date back and forth for its year, its weekday and the
-   * next day was ~5 % of a worker's CPU.
+   * One day, by its day number (and its date when the caller has it). The
+   * walks above count in day numbers and make each date's string once:
+   * deadlines are computed on every transition, and parsing the same date
+   * back and forth for its year, its weekday and the next day was ~5 % of a
+   * worker's CPU.
    */
-  private describeDay(day: number): DayDescription {
-    const date = fromDayNumber(day);
+  private describeDay(day: number, date: IsoDate = fromDayNumber(day)): DayDescription {
     const year = Number(date.slice(0, 4));
     if (!this.knowsYear(year)) throw new CalendarDataMissingError(year, date);
     return { date, ...this.classify(date, day) };
