@@ -66,6 +66,20 @@ describe('timers survive a Redis wipe (system clock)', () => {
     }
   }
 
+  /** Waits until no timer is left unfired. */
+  async function everyTimerFired(): Promise<void> {
+    await waitUntil(
+      async () => {
+        const [{ n }]: { n: string }[] = await t.db.query(
+          `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
+        );
+        return Number(n) === 0;
+      },
+      20_000,
+      'every timer fired',
+    );
+  }
+
   /**
    * An application submitted today whose review-deadline timer is due `dueIn`
    * from now, with the worker stopped and no job in Redis for the timer: the
@@ -106,16 +120,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
 
     // What every worker does at start-up and each minute after.
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(N);
-    await waitUntil(
-      async () => {
-        const [{ n }]: { n: string }[] = await t.db.query(
-          `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
-        );
-        return Number(n) === 0;
-      },
-      20_000,
-      'every timer fired',
-    );
+    await everyTimerFired();
 
     const timers: { fired_at: Date; due_at: Date }[] = await t.db.query(
       `SELECT fired_at, due_at FROM timers`,
@@ -254,16 +259,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
 
     worker.onApplicationBootstrap();
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(1);
-    await waitUntil(
-      async () => {
-        const [{ n }]: { n: string }[] = await t.db.query(
-          `SELECT count(*) AS n FROM timers WHERE fired_at IS NULL`,
-        );
-        return Number(n) === 0;
-      },
-      20_000,
-      'every timer fired',
-    );
+    await everyTimerFired();
     const history: { type: string }[] = await t.db.query(
       `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
       [id],
