@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { measuringCpu } from './cpu.mjs';
+import { quantile } from './quantile.mjs';
 import { ask, freePort, startApi, stop, unlessExited, waitFor } from './processes.mjs';
 import { submitAll } from './transitions.mjs';
 import { addDrafts, REVIEWER_PASSWORD, statusesOf } from './world.mjs';
@@ -176,9 +177,7 @@ async function jobTimings(ctx, name, applicationIds) {
   /** @param {number[]} xs */
   const spread = (xs) => {
     const sorted = Float64Array.from(xs).sort();
-    const at = (/** @type {number} */ q) =>
-      sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-    return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+    return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) };
   };
   return {
     jobs: jobs.length,

@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
 import { URL } from 'node:url';
+import { quantile } from './quantile.mjs';
 
 /**
  * @typedef {{ origin: string, token: string, method: string, paths: string[], body?: unknown,
@@ -75,10 +76,6 @@ function send(path) {
     req.end(body ?? undefined);
   });
 }
-
-/** @param {Float64Array} sorted @param {number} q */
-const quantile = (sorted, q) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
 /**
  * @param {string[]} paths @param {number} seconds
