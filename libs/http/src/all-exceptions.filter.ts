@@ -9,12 +9,18 @@ import {
 import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { DENIAL_STATUSES, DenialListener } from './denial-listener';
+import { isDependencyOutage } from './dependency-outage';
 import { ErrorBody, errorBody } from './error-body';
 import { loggableError } from './loggable-error';
 
+/** Seconds a client is asked to wait before repeating a request refused for an outage. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Renders every error in the contract's shape. Unknown errors become a bare
- * 500: no stack, SQL or driver message ever reaches the client. A denial
+ * 500: no stack, SQL or driver message ever reaches the client. PostgreSQL or
+ * Redis out of reach is a 503 with Retry-After, as health answers then: the
+ * client may repeat the request (see isDependencyOutage). A denial
  * (401, 403, 429) is told to the listener (the audit trail) before it is
  * answered, so that a client that has its answer finds the record written.
  */
@@ -43,6 +49,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
         for (const [name, value] of Object.entries(exception.headers)) {
           response.setHeader(name, value);
         }
+      } else if (isDependencyOutage(exception)) {
+        response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
       }
       response.status(body.statusCode).json(body);
     };
@@ -60,6 +68,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return errorBody(exception.status, exception.code, exception.message, exception.details);
     }
     if (exception instanceof HttpException) return fromHttpException(exception);
+    if (isDependencyOutage(exception)) {
+      return errorBody(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'SERVICE_UNAVAILABLE',
+        'A dependency is down',
+      );
+    }
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR', 'Internal server error');
   }
 }

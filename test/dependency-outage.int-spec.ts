@@ -1,0 +1,173 @@
+import { createServer, Server } from 'node:net';
+import Redis from 'ioredis';
+import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { isDependencyOutage } from '@app/http';
+import { TcpProxy } from './support/tcp-proxy';
+import { adminToken, createTestApp, TestApp } from './support/test-app';
+import { TEST_ENV } from './support/test-env';
+
+/** A port on 127.0.0.1 where nothing listens (taken, then released). */
+async function closedPort(): Promise<number> {
+  const server = await listening(createServer());
+  const port = portOf(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function listening(server: Server): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** The rejection of a promise that must reject. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('errors of PostgreSQL and Redis out of reach, as the drivers give them', () => {
+  it('recognises a refused connection, a terminated backend, a connection or pool slot not obtained in time, and a Redis that is away', async () => {
+    const port = await closedPort();
+    const refused = await rejection(
+      new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' }).connect(),
+    );
+
+    const victim = new Client({ connectionString: TEST_ENV.DATABASE_URL });
+    victim.on('error', () => undefined);
+    await victim.connect();
+    const terminated = await rejection(
+      victim.query('SELECT pg_terminate_backend(pg_backend_pid())'),
+    );
+    await victim.end().catch(() => undefined);
+
+    // A server that accepts the connection and never answers: the pool's connection gives up.
+    const silent = await listening(createServer(() => undefined));
+    const unanswered = new Pool({
+      host: '127.0.0.1',
+      port: portOf(silent),
+      connectionTimeoutMillis: 200,
+    });
+    const connectTimeout = await rejection(unanswered.query('SELECT 1'));
+    await unanswered.end().catch(() => undefined);
+    silent.close();
+
+    // Every connection of the pool taken for longer than the wait allows.
+    const pool = new Pool({
+      connectionString: TEST_ENV.DATABASE_URL,
+      max: 1,
+      connectionTimeoutMillis: 200,
+    });
+    const held = await pool.connect();
+    const poolExhausted = await rejection(pool.query('SELECT 1'));
+    held.release();
+    await pool.end();
+
+    const redis = new Redis({
+      port,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    redis.on('error', () => undefined);
+    await redis.connect().catch(() => undefined);
+    const redisAway = await rejection(redis.get('anything'));
+    redis.disconnect();
+
+    const errors = { refused, terminated, connectTimeout, poolExhausted, redisAway };
+    expect(errors).toEqual({
+      refused: expect.objectContaining({ code: 'ECONNREFUSED' }),
+      terminated: expect.objectContaining({ code: '57P01' }),
+      connectTimeout: expect.objectContaining({
+        message: 'Connection terminated due to connection timeout',
+      }),
+      poolExhausted: expect.objectContaining({
+        message: 'timeout exceeded when trying to connect',
+      }),
+      redisAway: expect.any(Error),
+    });
+    for (const error of Object.values(errors)) {
+      expect(isDependencyOutage(error)).toBe(true);
+    }
+  });
+
+  it('does not take a fault of the statement, of the data or of the code for one', async () => {
+    const db = new DataSource({ type: 'postgres', url: TEST_ENV.DATABASE_URL });
+    await db.initialize();
+    try {
+      const syntax = await rejection(db.query('SELEC 1'));
+      const division = await rejection(db.query('SELECT 1 / 0'));
+      const badInput = await rejection(db.query(`SELECT 'x'::int`));
+      expect((syntax as { driverError?: { code?: string } }).driverError?.code).toBe('42601');
+      for (const error of [syntax, division, badInput, new Error('boom'), new TypeError('x')]) {
+        expect(isDependencyOutage(error)).toBe(false);
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('the API while its PostgreSQL is out of reach', () => {
+  let proxy: TcpProxy;
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    const url = new URL(TEST_ENV.DATABASE_URL);
+    proxy = await TcpProxy.to(url.hostname, Number(url.port || 5432));
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    t = await createTestApp({ DATABASE_URL: url.toString() }, { withWorker: false });
+    token = await adminToken(t);
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await t?.close();
+    await proxy.cut();
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After, no driver detail, and recovers by itself', async () => {
+    const campaigns = () => t.http().get('/api/campaigns').set('Authorization', `Bearer ${token}`);
+    await campaigns().expect(200);
+
+    await proxy.cut();
+    const during = await campaigns();
+    const health = await t.http().get('/api/health');
+
+    await proxy.restore();
+    const after = await campaigns();
+
+    expect({
+      status: during.status,
+      retryAfter: during.headers['retry-after'],
+      body: during.body as unknown,
+      health: health.status,
+      after: after.status,
+    }).toEqual({
+      status: 503,
+      retryAfter: '5',
+      body: {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A dependency is down',
+        details: [],
+      },
+      health: 503,
+      after: 200,
+    });
+  });
+});
