@@ -13,8 +13,9 @@ const OUTAGE_MS = 10_000;
 /**
  * PostgreSQL (a cluster of the test's own) crashes in the middle of a load
  * (`pg_ctl stop -m immediate`: no checkpoint, connections cut) and is started
- * again 10 s later, replaying its WAL. Health must answer 503 meanwhile; the
- * API and the workers must reconnect by themselves; every command acknowledged
+ * again 10 s later, replaying its WAL. Health and commands must answer 503
+ * meanwhile (never 500: the client is to come back); the API and the workers
+ * must reconnect by themselves; every command acknowledged
  * before the crash must have survived it, and the rest must go through on retry.
  */
 describe('PostgreSQL restarted under load', () => {
@@ -48,6 +49,7 @@ describe('PostgreSQL restarted under load', () => {
           up: () => postgres!.up(),
           forMs: OUTAGE_MS,
         },
+        noServerErrors: true,
       });
     },
     timeoutMs,

@@ -11,10 +11,17 @@ import { loadThroughOutage, lostAcknowledged, Outage, outageFigures } from './ou
  * dependency is down for `outage.forMs`; then the figures, and what must hold —
  * health 503 (and only 503) meanwhile, every command acknowledged in the end,
  * none of them missing from the database, no worker dead, no invariant broken.
+ * With `noServerErrors`, no command may be answered 500 either: the outage is
+ * told as 503, which a client repeats.
  */
 export async function outageUnderLoad(
   bed: FaultBed,
-  { title, applications, outage }: { title: string; applications: number; outage: Outage },
+  {
+    title,
+    applications,
+    outage,
+    noServerErrors = false,
+  }: { title: string; applications: number; outage: Outage; noServerErrors?: boolean },
 ): Promise<void> {
   const { world, applicant, ids } = await draftsInWorld(bed, applications);
   await setClock(bed.api, world.admin, '2025-09-26T10:00:00+08:00');
@@ -42,6 +49,7 @@ export async function outageUnderLoad(
   expect(during.length).toBeGreaterThan(0);
   expect(during.filter((s) => s.status !== 503)).toEqual([]);
   expect(run.load.refusals).toEqual([]);
+  if (noServerErrors) expect(run.load.sender.answers.get(500) ?? 0).toBe(0);
   expect(run.load.acknowledged).toHaveLength(applications * 2);
   expect(lost).toBe(0);
   expect(finals).toEqual([{ status: 'community_notice', n: String(applications) }]);
