@@ -270,23 +270,42 @@ export class TransitionQueue implements OnApplicationShutdown {
   }
 }
 
+/** How long the state of a job whose wait broke off is asked of Redis (it may be away). */
+const JOB_STATE_READ_MS = 2000;
+
 /**
- * Waits for a job to finish; a wait that outlasts TRANSITION_WAIT_MS answers
- * 503 (the job stays queued), a job that failed for good 500.
+ * Waits for a job to finish. Only a job that Redis says failed for good is
+ * answered 500 TRANSITION_FAILED (a bug or a broken dependency, never a rule:
+ * rules are outcomes). Any other end of the wait is 503 TRANSITION_PENDING,
+ * which the client repeats with the same Idempotency-Key: a wait that
+ * outlasts TRANSITION_WAIT_MS (the job stays queued), a connection to Redis
+ * lost meanwhile, or the job gone with a Redis restarted empty (the repeat
+ * queues it again; an outcome recorded in the meantime is answered instead).
  */
-async function waitForJob(job: Job, events: QueueEvents): Promise<void> {
+export async function waitForJob(job: Job, events: QueueEvents): Promise<void> {
   try {
     await job.waitUntilFinished(events, TRANSITION_WAIT_MS);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/timed out/i.test(message)) {
-      throw new AppError(
-        503,
-        'TRANSITION_PENDING',
-        'The change is queued but not applied yet; retry with the same Idempotency-Key',
-      );
+  } catch {
+    if (await failedForGood(job)) {
+      throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
     }
-    // A job that failed for good: a bug or a broken dependency, never a rule (rules are outcomes).
-    throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
+    throw new AppError(
+      503,
+      'TRANSITION_PENDING',
+      'The change is queued but not applied yet; retry with the same Idempotency-Key',
+    );
+  }
+}
+
+async function failedForGood(job: Job): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const unknown = new Promise<'unknown'>((resolve) => {
+    timer = setTimeout(() => resolve('unknown'), JOB_STATE_READ_MS);
+  });
+  try {
+    const state = await Promise.race([job.getState().catch(() => 'unknown' as const), unknown]);
+    return state === 'failed';
+  } finally {
+    clearTimeout(timer);
   }
 }
