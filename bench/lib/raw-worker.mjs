@@ -29,7 +29,8 @@ const connection = {
   db: Number(url.pathname.slice(1) || 0),
   maxRetriesPerRequest: null,
 };
-const { WORKER_CONCURRENCY, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } = dist.transitionWorker;
+const { WORKER_CONCURRENCY, LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } =
+  dist.transitionWorker;
 const q = dist.queue;
 const DELAY_MS = 7 * 24 * 3600 * 1000;
 
@@ -76,6 +77,7 @@ const worker = new Worker(queueName, mode === 'tx' ? transaction : () => Promise
   connection,
   prefix,
   concurrency: WORKER_CONCURRENCY,
+  lockDuration: LOCK_DURATION_MS,
   maxStalledCount: MAX_STALLED_COUNT,
   stalledInterval: STALLED_INTERVAL_MS,
 });

@@ -11,7 +11,7 @@ import { burst, WHOLE_LOAD, WorkerChurn } from './support/worker-churn';
 
 /**
  * The quick scale kills in a burst: a redelivery waits for the dead worker's
- * lock to expire (BullMQ's 30 s), and kills far apart would each hold the load
+ * lock to expire (LOCK_DURATION_MS, 10 s), and kills far apart would each hold the load
  * up that long. The full scale spreads its kills over the whole load.
  */
 const { applications, kills, window, timeoutMs } = atScale({

@@ -27,9 +27,17 @@ export const WORKER_CONCURRENCY = 8;
  */
 export const MAX_STALLED_COUNT = 20;
 /**
- * How often a worker looks for jobs whose worker died (BullMQ lets one worker
- * look per interval). 5 s rather than BullMQ's 30 s: a killed worker's
- * transition is taken up again within seconds.
+ * How long a job's lock holds without renewal (BullMQ renews it every half of
+ * this while the job runs). A killed worker's jobs are handed to another only
+ * once their lock has expired: 10 s rather than BullMQ's 30 s, as transitions
+ * take milliseconds. A lock lost to an event loop stuck for 5 s would only
+ * deliver the job twice, which the recorded outcome makes harmless.
+ */
+export const LOCK_DURATION_MS = 10_000;
+/**
+ * How often a worker looks for jobs whose lock expired (BullMQ lets one
+ * worker look per interval). 5 s rather than BullMQ's 30 s: with the lock's
+ * 10 s, a killed worker's transition is taken up again within 15 s.
  */
 export const STALLED_INTERVAL_MS = 5000;
 
@@ -189,6 +197,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       connection,
       prefix,
       concurrency: WORKER_CONCURRENCY,
+      lockDuration: LOCK_DURATION_MS,
       maxStalledCount: MAX_STALLED_COUNT,
       stalledInterval: STALLED_INTERVAL_MS,
       ...options,
