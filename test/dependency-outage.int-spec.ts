@@ -1,8 +1,9 @@
 import { createServer, Server } from 'node:net';
-import Redis from 'ioredis';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { isDependencyOutage } from '@app/http';
+import { loadConfig } from '@app/config';
+import { dependencyOutage } from '@app/http';
+import { createRedis } from '@app/redis';
 import { TcpProxy } from './support/tcp-proxy';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
@@ -74,15 +75,12 @@ describe('errors of PostgreSQL and Redis out of reach, as the drivers give them'
     held.release();
     await pool.end();
 
-    const redis = new Redis({
-      port,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
+    // The service's own Redis connection (no offline queue) to a Redis that is not there.
+    const redis = createRedis(
+      loadConfig({ ...TEST_ENV, REDIS_URL: `redis://127.0.0.1:${port}/0` }),
+      'outage',
+    );
     redis.on('error', () => undefined);
-    await redis.connect().catch(() => undefined);
     const redisAway = await rejection(redis.get('anything'));
     redis.disconnect();
 
@@ -96,11 +94,20 @@ describe('errors of PostgreSQL and Redis out of reach, as the drivers give them'
       poolExhausted: expect.objectContaining({
         message: 'timeout exceeded when trying to connect',
       }),
-      redisAway: expect.any(Error),
+      redisAway: expect.objectContaining({
+        message: "Stream isn't writeable and enableOfflineQueue options is false",
+      }),
     });
-    for (const error of Object.values(errors)) {
-      expect(isDependencyOutage(error)).toBe(true);
-    }
+    const kinds = Object.fromEntries(
+      Object.entries(errors).map(([name, error]) => [name, dependencyOutage(error)]),
+    );
+    expect(kinds).toEqual({
+      refused: 'unreached',
+      terminated: 'cut',
+      connectTimeout: 'unreached',
+      poolExhausted: 'unreached',
+      redisAway: 'unreached',
+    });
   });
 
   it('does not take a fault of the statement, of the data or of the code for one', async () => {
@@ -110,9 +117,14 @@ describe('errors of PostgreSQL and Redis out of reach, as the drivers give them'
       const syntax = await rejection(db.query('SELEC 1'));
       const division = await rejection(db.query('SELECT 1 / 0'));
       const badInput = await rejection(db.query(`SELECT 'x'::int`));
-      expect((syntax as { driverError?: { code?: string } }).driverError?.code).toBe('42601');
-      for (const error of [syntax, division, badInput, new Error('boom'), new TypeError('x')]) {
-        expect(isDependencyOutage(error)).toBe(false);
+      // 08P01, in the class of connection errors, for a bug of the service.
+      const parameters = await rejection(db.query('SELECT $1::int', [1, 2]));
+      const codes = [syntax, division, badInput, parameters].map(
+        (e) => (e as { driverError?: { code?: string } }).driverError?.code,
+      );
+      expect(codes).toEqual(['42601', '22012', '22P02', '08P01']);
+      for (const error of [syntax, division, badInput, parameters, new Error('boom')]) {
+        expect(dependencyOutage(error)).toBeNull();
       }
     } finally {
       await db.destroy();
@@ -134,9 +146,9 @@ describe('the API while its PostgreSQL is out of reach', () => {
     token = await adminToken(t);
   });
   afterAll(async () => {
-    await proxy.restore().catch(() => undefined);
+    await proxy?.restore();
     await t?.close();
-    await proxy.cut();
+    await proxy?.cut();
   });
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After, no driver detail, and recovers by itself', async () => {
@@ -145,6 +157,12 @@ describe('the API while its PostgreSQL is out of reach', () => {
 
     await proxy.cut();
     const during = await campaigns();
+    // Nothing reached PostgreSQL: even a request that is not safe to repeat may be repeated.
+    const create = await t
+      .http()
+      .post('/api/campaigns')
+      .set('Authorization', `Bearer ${token}`)
+      .send({});
     const health = await t.http().get('/api/health');
 
     await proxy.restore();
@@ -154,6 +172,7 @@ describe('the API while its PostgreSQL is out of reach', () => {
       status: during.status,
       retryAfter: during.headers['retry-after'],
       body: during.body as unknown,
+      create: create.status,
       health: health.status,
       after: after.status,
     }).toEqual({
@@ -166,6 +185,7 @@ describe('the API while its PostgreSQL is out of reach', () => {
         message: 'A dependency is down',
         details: [],
       },
+      create: 503,
       health: 503,
       after: 200,
     });

@@ -23,6 +23,7 @@ export class TcpProxy {
 
   /** Listens again (on the same port once it has one); new connections are relayed. */
   async restore(): Promise<void> {
+    if (this.server) return;
     const server = createServer((client) => {
       const upstream = createConnection(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {

@@ -9,7 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { DENIAL_STATUSES, DenialListener } from './denial-listener';
-import { isDependencyOutage } from './dependency-outage';
+import { dependencyOutage } from './dependency-outage';
 import { ErrorBody, errorBody } from './error-body';
 import { loggableError } from './loggable-error';
 
@@ -19,8 +19,12 @@ export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 /**
  * Renders every error in the contract's shape. Unknown errors become a bare
  * 500: no stack, SQL or driver message ever reaches the client. PostgreSQL or
- * Redis out of reach is a 503 with Retry-After, as health answers then: the
- * client may repeat the request (see isDependencyOutage). A denial
+ * Redis out of reach is 503 SERVICE_UNAVAILABLE with Retry-After, telling
+ * the client to repeat the request, when that is safe: always when nothing
+ * was sent to them; after a connection cut in use (a write may have been
+ * committed) only for a read or a request with an Idempotency-Key, whose
+ * repeat answers what was recorded. Otherwise the outcome is unknown: 500.
+ * See dependencyOutage. A denial
  * (401, 403, 429) is told to the listener (the audit trail) before it is
  * answered, so that a client that has its answer finds the record written.
  */
@@ -33,7 +37,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
-    const body = this.toBody(exception);
+    const body = this.toBody(exception, http.getRequest<Request>());
     // Never the error object itself: its properties may hold the request's data (see loggableError).
     if (body.statusCode >= 500) {
       this.logger.error({ error: loggableError(exception) }, 'request failed');
@@ -49,7 +53,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         for (const [name, value] of Object.entries(exception.headers)) {
           response.setHeader(name, value);
         }
-      } else if (isDependencyOutage(exception)) {
+      } else if (body.code === 'SERVICE_UNAVAILABLE') {
         response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
       }
       response.status(body.statusCode).json(body);
@@ -63,12 +67,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     });
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  private toBody(exception: unknown, request: Request): ErrorBody {
     if (exception instanceof AppError) {
       return errorBody(exception.status, exception.code, exception.message, exception.details);
     }
     if (exception instanceof HttpException) return fromHttpException(exception);
-    if (isDependencyOutage(exception)) {
+    const outage = dependencyOutage(exception);
+    if (outage === 'unreached' || (outage === 'cut' && safeToRepeat(request))) {
       return errorBody(
         HttpStatus.SERVICE_UNAVAILABLE,
         'SERVICE_UNAVAILABLE',
@@ -77,6 +82,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR', 'Internal server error');
   }
+}
+
+/** A read, or a request whose repeat is answered from its record (the contract's commands). */
+function safeToRepeat(request: Request): boolean {
+  return ['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !!request.header('idempotency-key');
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {

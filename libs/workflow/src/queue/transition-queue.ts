@@ -278,9 +278,12 @@ const JOB_STATE_READ_MS = 2000;
  * answered 500 TRANSITION_FAILED (a bug or a broken dependency, never a rule:
  * rules are outcomes). Any other end of the wait is 503 TRANSITION_PENDING,
  * which the client repeats with the same Idempotency-Key: a wait that
- * outlasts TRANSITION_WAIT_MS (the job stays queued), a connection to Redis
- * lost meanwhile, or the job gone with a Redis restarted empty (the repeat
- * queues it again; an outcome recorded in the meantime is answered instead).
+ * outlasts TRANSITION_WAIT_MS (the job stays queued; a Redis away meanwhile
+ * comes to this too, as its connections wait for it), or the job gone with a
+ * Redis restarted empty, which BullMQ's wait reports as it does a failure
+ * (the repeat queues it again; an outcome recorded in the meantime is
+ * answered instead). A Redis that cannot tell the state within
+ * JOB_STATE_READ_MS leaves the job pending.
  */
 export async function waitForJob(job: Job, events: QueueEvents): Promise<void> {
   try {
