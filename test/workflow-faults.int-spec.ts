@@ -1,4 +1,4 @@
-import { Job, QueueEvents, Worker } from 'bullmq';
+import { Job, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { loadConfig } from '@app/config';
 import { queueConnection, QUEUES } from '@app/queue';
 import { TransitionQueue, TransitionWorker } from '@app/workflow';
@@ -163,5 +163,40 @@ describe('faults of the transition queue', () => {
         [id],
       ),
     ).toBe(1);
+  });
+
+  it('applies a command whose job failed for good when it is repeated with the same Idempotency-Key', async () => {
+    const { id, token } = await readyDraft(t, world);
+    await setClock(t, world.admin, '2025-09-26T10:00:00+08:00');
+    const service = t.app.get(TransitionWorker);
+    await service.stop();
+    // Every attempt of the job fails, as when PostgreSQL stays down past its retries.
+    const failing = service.createWorker({}, () => () => {
+      throw new UnrecoverableError('PostgreSQL down (simulated)');
+    });
+    const send = () =>
+      t
+        .http()
+        .post(`/api/applications/${id}/submit`)
+        .set('authorization', `Bearer ${token}`)
+        .set('idempotency-key', 'submit-once');
+    const first = await send();
+    await failing.close();
+    const healthy = service.createWorker();
+    let repeated: Awaited<ReturnType<typeof send>>;
+    try {
+      repeated = await send();
+    } finally {
+      await healthy.close();
+    }
+
+    expect([first.status, (first.body as { code?: string }).code]).toEqual([
+      500,
+      'TRANSITION_FAILED',
+    ]);
+    expect([repeated.status, (repeated.body as { status?: string }).status]).toEqual([
+      200,
+      'community_review',
+    ]);
   });
 });

@@ -119,8 +119,9 @@ export class TransitionQueue implements OnApplicationShutdown {
 
   /**
    * Queues a command and waits for its outcome. A replay answers what was
-   * recorded without queueing again; a fresh job skips that read (one round
-   * trip less per command).
+   * recorded without queueing again, and puts a job of it that failed for
+   * good back in the queue; a fresh job skips both (round trips less per
+   * command).
    */
   async run<N extends TransitionJobName>(
     name: N,
@@ -130,6 +131,10 @@ export class TransitionQueue implements OnApplicationShutdown {
     if (replayable) {
       const recorded = await this.recordedOutcome(jobId);
       if (recorded) return recorded;
+      // A job that failed for good (its attempts ran out while PostgreSQL was
+      // down) would otherwise answer 500 to every repeat until it is removed,
+      // days later: the client asking again gives it fresh attempts.
+      await this.retryFailed(jobId);
     }
     const events = await this.events();
     const job = await this.queue.add(name, data, { jobId, ...JOB_OPTIONS });
@@ -219,7 +224,8 @@ export class TransitionQueue implements OnApplicationShutdown {
 
   /**
    * Puts a job that failed for good back in the queue with fresh attempts (a
-   * timer whose every attempt met a database that was down). True if it did.
+   * timer or a repeated command whose every attempt met a database that was
+   * down). True if it did.
    */
   async retryFailed(jobId: string): Promise<boolean> {
     if ((await this.queue.getJobState(jobId)) !== 'failed') return false;
