@@ -170,6 +170,8 @@ describe('faults of the transition queue', () => {
     await setClock(t, world.admin, '2025-09-26T10:00:00+08:00');
     const service = t.app.get(TransitionWorker);
     await service.stop();
+    // No worker of the tests before may take the job.
+    await Promise.all(extraWorkers.splice(0).map((w) => w.close(true)));
     // Every attempt of the job fails, as when PostgreSQL stays down past its retries.
     const failing = service.createWorker({}, () => () => {
       throw new UnrecoverableError('PostgreSQL down (simulated)');

@@ -1,11 +1,13 @@
 import { ArgumentsHost } from '@nestjs/common';
+import type { Request } from 'express';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { markHandlerStarted } from './handler-started';
 
-/** What the filter answered a request with this method and headers. */
+/** What the filter answered a request with this method, failed before or after its handler began. */
 function answer(
   error: unknown,
   method: string,
-  headers: Record<string, string> = {},
+  { handlerStarted }: { handlerStarted: boolean },
 ): { status: number; code: string; retryAfter?: string } {
   const sent: { status: number; code: string; retryAfter?: string } = { status: 0, code: '' };
   const response = {
@@ -21,7 +23,8 @@ function answer(
       sent.code = body.code;
     },
   };
-  const request = { method, header: (name: string) => headers[name.toLowerCase()] };
+  const request = { method } as Request;
+  if (handlerStarted) markHandlerStarted(request);
   const host = {
     switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
   } as unknown as ArgumentsHost;
@@ -32,25 +35,25 @@ function answer(
 describe('AllExceptionsFilter, PostgreSQL or Redis out of reach', () => {
   // pg's words when the connection ends under a query: a COMMIT may have landed.
   const cut = new Error('Connection terminated unexpectedly');
-  const unreached = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
     code: 'ECONNREFUSED',
   });
   const unavailable = { status: 503, code: 'SERVICE_UNAVAILABLE', retryAfter: '5' };
   const unknown = { status: 500, code: 'INTERNAL_ERROR' };
 
-  it('asks for a repeat when nothing was sent, whatever the request', () => {
-    expect(answer(unreached, 'POST')).toEqual(unavailable);
-    expect(answer(unreached, 'GET')).toEqual(unavailable);
+  it('asks for a repeat of a read, and of a write stopped before its handler began', () => {
+    expect(answer(cut, 'GET', { handlerStarted: true })).toEqual(unavailable);
+    expect(answer(refused, 'POST', { handlerStarted: false })).toEqual(unavailable);
+    expect(answer(cut, 'PUT', { handlerStarted: false })).toEqual(unavailable);
   });
 
-  it('after a connection cut in use, asks for a repeat only of a read or of a request with an Idempotency-Key', () => {
-    expect(answer(cut, 'GET')).toEqual(unavailable);
-    expect(answer(cut, 'POST', { 'idempotency-key': 'k-1' })).toEqual(unavailable);
-    expect(answer(cut, 'POST')).toEqual(unknown);
-    expect(answer(cut, 'PUT')).toEqual(unknown);
+  it('answers 500 to a write whose handler had begun: its outcome is unknown', () => {
+    expect(answer(cut, 'POST', { handlerStarted: true })).toEqual(unknown);
+    // Even a refused connection: an earlier statement of the handler may have committed.
+    expect(answer(refused, 'DELETE', { handlerStarted: true })).toEqual(unknown);
   });
 
   it('keeps any other error a bare 500', () => {
-    expect(answer(new Error('boom'), 'GET')).toEqual(unknown);
+    expect(answer(new Error('boom'), 'GET', { handlerStarted: false })).toEqual(unknown);
   });
 });

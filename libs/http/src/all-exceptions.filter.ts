@@ -9,8 +9,9 @@ import {
 import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { DENIAL_STATUSES, DenialListener } from './denial-listener';
-import { dependencyOutage } from './dependency-outage';
+import { isDependencyOutage } from './dependency-outage';
 import { ErrorBody, errorBody } from './error-body';
+import { handlerStarted } from './handler-started';
 import { loggableError } from './loggable-error';
 
 /** Seconds a client is asked to wait before repeating a request refused for an outage. */
@@ -20,11 +21,12 @@ export const OUTAGE_RETRY_AFTER_SECONDS = 5;
  * Renders every error in the contract's shape. Unknown errors become a bare
  * 500: no stack, SQL or driver message ever reaches the client. PostgreSQL or
  * Redis out of reach is 503 SERVICE_UNAVAILABLE with Retry-After, telling
- * the client to repeat the request, when that is safe: always when nothing
- * was sent to them; after a connection cut in use (a write may have been
- * committed) only for a read or a request with an Idempotency-Key, whose
- * repeat answers what was recorded. Otherwise the outcome is unknown: 500.
- * See dependencyOutage. A denial
+ * the client to repeat the request, where that is safe: a read, or any
+ * request that failed before its handler began (in authentication, which
+ * only reads). A write that failed later may have committed part of its
+ * work, or all of it under a COMMIT whose answer was lost: its outcome is
+ * unknown, 500. (Commands answer their own outages: see TransitionQueue.run.)
+ * A denial
  * (401, 403, 429) is told to the listener (the audit trail) before it is
  * answered, so that a client that has its answer finds the record written.
  */
@@ -72,8 +74,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return errorBody(exception.status, exception.code, exception.message, exception.details);
     }
     if (exception instanceof HttpException) return fromHttpException(exception);
-    const outage = dependencyOutage(exception);
-    if (outage === 'unreached' || (outage === 'cut' && safeToRepeat(request))) {
+    if (isDependencyOutage(exception) && safeToRepeat(request)) {
       return errorBody(
         HttpStatus.SERVICE_UNAVAILABLE,
         'SERVICE_UNAVAILABLE',
@@ -84,9 +85,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-/** A read, or a request whose repeat is answered from its record (the contract's commands). */
+/** A read, or a request stopped before its handler did anything. */
 function safeToRepeat(request: Request): boolean {
-  return ['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !!request.header('idempotency-key');
+  return ['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !handlerStarted(request);
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {

@@ -1,14 +1,10 @@
 /**
- * How an error says that PostgreSQL or Redis is out of reach, as opposed to a
- * fault of the request or of the service:
- *
- * - `unreached`: the statement or command was never sent (no connection
- *   could be made or taken from the pool in time, the server refused it or is
- *   starting up, the client would not send on a broken connection). Nothing
- *   was done: any request may be repeated.
- * - `cut`: a connection was lost while in use. What was sent may have taken
- *   effect (a COMMIT cut before its answer): only a request that is safe to
- *   repeat may be told to repeat it.
+ * Whether an error says that PostgreSQL or Redis is out of reach (down,
+ * restarting, refusing connections, a connection lost in use, no connection
+ * free in the pool in time), as opposed to a fault of the request or of the
+ * service. Whether the request may then be repeated is the caller's question:
+ * a connection cut under a COMMIT, or a read that failed after a write
+ * committed, leaves the outcome unknown (see AllExceptionsFilter).
  *
  * Recognised by what the drivers give: a socket error code, a PostgreSQL
  * SQLSTATE of a lost or refused connection, or one of the messages pg,
@@ -16,83 +12,66 @@
  * carries the driver's error as `driverError`; it and any `cause` are looked
  * through.
  */
-export type DependencyOutage = 'unreached' | 'cut';
-
-export function dependencyOutage(error: unknown): DependencyOutage | null {
+export function isDependencyOutage(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; isObject(e) && depth < 5; depth += 1) {
-    const kind = outageByCode(e.code) ?? outageByMessage(e.message) ?? outageByName(e.name);
-    if (kind) return kind;
+    if (outageCode(e.code) || outageMessage(e.message) || e.name === 'MaxRetriesPerRequestError') {
+      return true;
+    }
     e = e.driverError ?? e.cause;
   }
-  return null;
+  return false;
 }
 
-const OUTAGE_CODES: Record<string, DependencyOutage> = {
-  // Connecting: nothing listens, the name does not resolve (a stopped container), no route.
-  ECONNREFUSED: 'unreached',
-  ENOTFOUND: 'unreached',
-  EAI_AGAIN: 'unreached',
-  EHOSTUNREACH: 'unreached',
-  ENETUNREACH: 'unreached',
-  // PostgreSQL refusing a new session: starting up or recovering, no slot left,
-  // unable to establish, rejected.
-  '57P03': 'unreached',
-  '53300': 'unreached',
-  '08001': 'unreached',
-  '08004': 'unreached',
-  // A connection lost in use.
-  ECONNRESET: 'cut',
-  EPIPE: 'cut',
-  ETIMEDOUT: 'cut',
-  '57P01': 'cut', // terminated by an administrator (a shutdown)
-  '57P02': 'cut', // crash shutdown
-  '08000': 'cut',
-  '08003': 'cut',
-  '08006': 'cut',
-  '08007': 'cut', // transaction resolution unknown
-  // Not 08P01 (protocol violation): PostgreSQL also answers it to a statement
+const OUTAGE_CODES = new Set([
+  // Sockets: nothing listens, the name does not resolve (a stopped container),
+  // no route, the connection reset or timed out in use.
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  // PostgreSQL: a session ended by a shutdown or a crash (57P01, 57P02),
+  // refused while starting up or recovering (57P03), no slot left (53300), and
+  // the connection exceptions of class 08 that are about the connection. Not
+  // 08P01 (protocol violation): PostgreSQL also answers it to a statement
   // given the wrong number of parameters, a bug of the service.
-};
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '08007',
+]);
 
-const OUTAGE_MESSAGES: [RegExp, DependencyOutage][] = [
-  // pg-pool: no connection free within connectionTimeoutMillis (every one busy:
-  // an overloaded service, which the client should also come back to later)
-  [/^timeout exceeded when trying to connect$/, 'unreached'],
-  // pg-pool: a new connection not made in time
-  [/^Connection terminated due to connection timeout$/, 'unreached'],
-  // pg: a query on a client whose connection already failed is not sent
-  [/^Client has encountered a connection error and is not queryable$/, 'unreached'],
-  // ioredis: a command not sent while disconnected
-  [/^Stream isn't writeable and enableOfflineQueue options is false$/, 'unreached'],
-  // pg: the connection ended under a query
-  [/^Connection terminated/, 'cut'],
-  // ioredis: the connection closed (a command may have been sent), or a
-  // pipeline's commands aborted with it
-  [/^Connection is closed\.$/, 'cut'],
-  [/^Command aborted due to connection close$/, 'cut'],
+/** The drivers' own words for a connection lost or never obtained (they carry no code). */
+const OUTAGE_MESSAGES = [
+  // pg: the connection ended under a query, or was not made in time (through the pool)
+  /^Connection terminated/,
+  // pg: a query on a client whose connection already failed
+  /^Client has encountered a connection error and is not queryable$/,
+  // pg-pool: no connection free within connectionTimeoutMillis, every one busy
+  // (an overloaded service, which the client should also come back to later)
+  /^timeout exceeded when trying to connect$/,
+  // ioredis: a command on a connection that is closed or cannot be written,
+  // or a pipeline's commands aborted when the connection closed
+  /^Connection is closed\.$/,
+  /^Stream isn't writeable and enableOfflineQueue options is false$/,
+  /^Command aborted due to connection close$/,
 ];
 
-const OUTAGE_NAMES: Record<string, DependencyOutage> = {
-  // ioredis: a command given up after its reconnection attempts (it may have
-  // been sent before the connection dropped)
-  MaxRetriesPerRequestError: 'cut',
-};
-
-function outageByCode(code: unknown): DependencyOutage | undefined {
-  return typeof code === 'string' && Object.hasOwn(OUTAGE_CODES, code)
-    ? OUTAGE_CODES[code]
-    : undefined;
+function outageCode(code: unknown): boolean {
+  return typeof code === 'string' && OUTAGE_CODES.has(code);
 }
 
-function outageByMessage(message: unknown): DependencyOutage | undefined {
-  if (typeof message !== 'string') return undefined;
-  return OUTAGE_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
-}
-
-function outageByName(name: unknown): DependencyOutage | undefined {
-  return typeof name === 'string' && Object.hasOwn(OUTAGE_NAMES, name)
-    ? OUTAGE_NAMES[name]
-    : undefined;
+function outageMessage(message: unknown): boolean {
+  return typeof message === 'string' && OUTAGE_MESSAGES.some((m) => m.test(message));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { readOutcome } from '../engine/outcome';
 import { AppConfig } from '@app/config';
-import { AppError } from '@app/http';
+import { AppError, isDependencyOutage } from '@app/http';
 import {
   closeWithin,
   JobOutcome,
@@ -120,10 +120,30 @@ export class TransitionQueue implements OnApplicationShutdown {
   /**
    * Queues a command and waits for its outcome. A replay answers what was
    * recorded without queueing again, and puts a job of it that failed for
-   * good back in the queue; a fresh job skips both (round trips less per
-   * command).
+   * good back in the queue (the client asking again gives it fresh attempts);
+   * a fresh job skips both (round trips less per command).
+   *
+   * PostgreSQL or Redis out of reach is 503 TRANSITION_PENDING for a command
+   * with an Idempotency-Key, whatever was done: its repeat answers the
+   * recorded outcome or applies it once. Without a key a repeat would be a new
+   * job, so an outage after the job was queued is left to the exception
+   * filter (500: the outcome is unknown).
    */
   async run<N extends TransitionJobName>(
+    name: N,
+    data: TransitionJobs[N],
+    command: CommandJob,
+  ): Promise<JobOutcome> {
+    if (!command.replayable) return this.runOnce(name, data, command);
+    try {
+      return await this.runOnce(name, data, command);
+    } catch (error) {
+      if (isDependencyOutage(error)) throw transitionPending();
+      throw error;
+    }
+  }
+
+  private async runOnce<N extends TransitionJobName>(
     name: N,
     data: TransitionJobs[N],
     { jobId, replayable }: CommandJob,
@@ -131,9 +151,6 @@ export class TransitionQueue implements OnApplicationShutdown {
     if (replayable) {
       const recorded = await this.recordedOutcome(jobId);
       if (recorded) return recorded;
-      // A job that failed for good (its attempts ran out while PostgreSQL was
-      // down) would otherwise answer 500 to every repeat until it is removed,
-      // days later: the client asking again gives it fresh attempts.
       await this.retryFailed(jobId);
     }
     const events = await this.events();
@@ -298,12 +315,16 @@ export async function waitForJob(job: Job, events: QueueEvents): Promise<void> {
     if (await failedForGood(job)) {
       throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
     }
-    throw new AppError(
-      503,
-      'TRANSITION_PENDING',
-      'The change is queued but not applied yet; retry with the same Idempotency-Key',
-    );
+    throw transitionPending();
   }
+}
+
+function transitionPending(): AppError {
+  return new AppError(
+    503,
+    'TRANSITION_PENDING',
+    'The change is queued but not applied yet; retry with the same Idempotency-Key',
+  );
 }
 
 async function failedForGood(job: Job): Promise<boolean> {
