@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '@app/http';
+import { AppError, markPastGuards } from '@app/http';
 import { AuthUser } from './auth-user';
 import { IS_PUBLIC, RequestWithUser } from './decorators';
 import { assertServiceWide } from './jurisdiction';
@@ -24,9 +24,12 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-
     const request = context.switchToHttp().getRequest<RequestWithUser>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      markPastGuards(request);
+      return true;
+    }
+
     const user = await this.authenticate(request.headers.authorization);
     request.user = user;
 
@@ -35,6 +38,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(SERVICE_WIDE_KEY, targets)) {
       assertServiceWide(user, 'change what every county shares');
     }
+    // From here the handler may write: an outage is no longer safely repeated (AllExceptionsFilter).
+    markPastGuards(request);
     return true;
   }
 

@@ -1,13 +1,13 @@
 import { ArgumentsHost } from '@nestjs/common';
 import type { Request } from 'express';
 import { AllExceptionsFilter } from './all-exceptions.filter';
-import { markHandlerStarted } from './handler-started';
+import { markPastGuards } from './past-guards';
 
-/** What the filter answered a request with this method, failed before or after its handler began. */
+/** What the filter answered a request with this method, failed in its guards or after them. */
 function answer(
   error: unknown,
   method: string,
-  { handlerStarted }: { handlerStarted: boolean },
+  { pastGuards }: { pastGuards: boolean },
 ): { status: number; code: string; retryAfter?: string } {
   const sent: { status: number; code: string; retryAfter?: string } = { status: 0, code: '' };
   const response = {
@@ -24,7 +24,7 @@ function answer(
     },
   };
   const request = { method } as Request;
-  if (handlerStarted) markHandlerStarted(request);
+  if (pastGuards) markPastGuards(request);
   const host = {
     switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
   } as unknown as ArgumentsHost;
@@ -41,19 +41,19 @@ describe('AllExceptionsFilter, PostgreSQL or Redis out of reach', () => {
   const unavailable = { status: 503, code: 'SERVICE_UNAVAILABLE', retryAfter: '5' };
   const unknown = { status: 500, code: 'INTERNAL_ERROR' };
 
-  it('asks for a repeat of a read, and of a write stopped before its handler began', () => {
-    expect(answer(cut, 'GET', { handlerStarted: true })).toEqual(unavailable);
-    expect(answer(refused, 'POST', { handlerStarted: false })).toEqual(unavailable);
-    expect(answer(cut, 'PUT', { handlerStarted: false })).toEqual(unavailable);
+  it('asks for a repeat of a read, and of a write stopped in its guards', () => {
+    expect(answer(cut, 'GET', { pastGuards: true })).toEqual(unavailable);
+    expect(answer(refused, 'POST', { pastGuards: false })).toEqual(unavailable);
+    expect(answer(cut, 'PUT', { pastGuards: false })).toEqual(unavailable);
   });
 
-  it('answers 500 to a write whose handler had begun: its outcome is unknown', () => {
-    expect(answer(cut, 'POST', { handlerStarted: true })).toEqual(unknown);
+  it('answers 500 to a write let through its guards: its outcome is unknown', () => {
+    expect(answer(cut, 'POST', { pastGuards: true })).toEqual(unknown);
     // Even a refused connection: an earlier statement of the handler may have committed.
-    expect(answer(refused, 'DELETE', { handlerStarted: true })).toEqual(unknown);
+    expect(answer(refused, 'DELETE', { pastGuards: true })).toEqual(unknown);
   });
 
   it('keeps any other error a bare 500', () => {
-    expect(answer(new Error('boom'), 'GET', { handlerStarted: false })).toEqual(unknown);
+    expect(answer(new Error('boom'), 'GET', { pastGuards: false })).toEqual(unknown);
   });
 });

@@ -11,7 +11,7 @@ import { AppError } from './app-error';
 import { DENIAL_STATUSES, DenialListener } from './denial-listener';
 import { isDependencyOutage } from './dependency-outage';
 import { ErrorBody, errorBody } from './error-body';
-import { handlerStarted } from './handler-started';
+import { pastGuards } from './past-guards';
 import { loggableError } from './loggable-error';
 
 /** Seconds a client is asked to wait before repeating a request refused for an outage. */
@@ -22,8 +22,8 @@ export const OUTAGE_RETRY_AFTER_SECONDS = 5;
  * 500: no stack, SQL or driver message ever reaches the client. PostgreSQL or
  * Redis out of reach is 503 SERVICE_UNAVAILABLE with Retry-After, telling
  * the client to repeat the request, where that is safe: a read, or any
- * request that failed before its handler began (in authentication, which
- * only reads). A write that failed later may have committed part of its
+ * request that failed in its guards (authentication, which only reads; see
+ * markPastGuards). A write that failed later may have committed part of its
  * work, or all of it under a COMMIT whose answer was lost: its outcome is
  * unknown, 500. (Commands answer their own outages: see TransitionQueue.run.)
  * A denial
@@ -85,9 +85,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-/** A read, or a request stopped before its handler did anything. */
+/** A read, or a request stopped in its guards, before its handler did anything. */
 function safeToRepeat(request: Request): boolean {
-  return ['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !handlerStarted(request);
+  return ['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !pastGuards(request);
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {

@@ -7,7 +7,6 @@ import { AppConfig, trustProxySetting } from '@app/config';
 import { errorBody } from './error-body';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { DenialListener } from './denial-listener';
-import { HandlerStartedInterceptor } from './handler-started';
 import { requestId } from './request-id';
 import { createValidationPipe } from './validation.pipe';
 
@@ -27,7 +26,6 @@ export function configureHttpApp(app: INestApplication): void {
   app.use(helmet());
   app.use(jsonBody());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new HandlerStartedInterceptor());
   app.useGlobalFilters(new AllExceptionsFilter(optional(app, DenialListener)));
   app.enableShutdownHooks();
 

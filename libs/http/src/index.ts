@@ -2,7 +2,7 @@ export * from './app-error';
 export * from './error-body';
 export * from './all-exceptions.filter';
 export * from './dependency-outage';
-export * from './handler-started';
+export * from './past-guards';
 export * from './validation.pipe';
 export * from './configure-http-app';
 export * from './two-decimals';
