@@ -155,6 +155,11 @@ describe('the API while its PostgreSQL is out of reach', () => {
       .set('Authorization', `Bearer ${token}`)
       .send({});
     const health = await t.http().get('/api/health');
+    // A login that could not read the account tested no password: 503, not counted.
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: TEST_ENV.ADMIN_USERNAME, password: TEST_ENV.ADMIN_PASSWORD });
 
     await proxy.restore();
     const after = await campaigns();
@@ -165,6 +170,7 @@ describe('the API while its PostgreSQL is out of reach', () => {
       body: during.body as unknown,
       create: create.status,
       health: health.status,
+      login: [login.status, login.headers['retry-after']],
       after: after.status,
     }).toEqual({
       status: 503,
@@ -178,6 +184,7 @@ describe('the API while its PostgreSQL is out of reach', () => {
       },
       create: 503,
       health: 503,
+      login: [503, '5'],
       after: 200,
     });
   });

@@ -3,7 +3,7 @@ import { AuditLog, AuditRequest } from '@app/audit';
 import { shanghaiDateOf } from '@app/calendar';
 import { Clock } from '@app/clock';
 import { validateResidentId } from '@app/domain';
-import { AppError } from '@app/http';
+import { AppError, isDependencyOutage } from '@app/http';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { RegisterDto, UserView } from './user.dto';
@@ -63,13 +63,18 @@ export class AuthService {
    */
   async login(username: string, password: string, origin: LoginOrigin): Promise<LoginResult> {
     const attempt = await this.throttle.admit(username, origin.address);
-    const user = await this.users.findForLogin(username);
+    const user = await this.users.findForLogin(username).catch(async (error: unknown) => {
+      // No password was tested: the attempt does not count, and the client may repeat it.
+      if (!isDependencyOutage(error)) throw error;
+      await this.throttle.giveBack(attempt).catch(() => undefined);
+      throw AppError.serviceUnavailable();
+    });
     const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
     if (!user || !ok || user.disabled) {
       await this.recordFailure(user, ok, origin);
       throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password').markAudited();
     }
-    await this.throttle.succeeded(attempt);
+    await this.throttle.giveBack(attempt);
     await this.audit.record({
       action: 'auth.login.succeeded',
       outcome: 'succeeded',

@@ -46,8 +46,11 @@ export class LoginThrottle {
     return decision.attempt;
   }
 
-  /** A successful login does not count against either limit. */
-  succeeded(attempt: RateAttempt): Promise<void> {
+  /**
+   * An attempt that does not count against either limit: a successful login,
+   * or one that tested no password (the database out of reach).
+   */
+  giveBack(attempt: RateAttempt): Promise<void> {
     return this.limiter.refund(attempt);
   }
 }

@@ -7,15 +7,12 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppError } from './app-error';
+import { AppError, OUTAGE_RETRY_AFTER_SECONDS } from './app-error';
 import { DENIAL_STATUSES, DenialListener } from './denial-listener';
 import { isDependencyOutage } from './dependency-outage';
 import { ErrorBody, errorBody } from './error-body';
 import { pastGuards } from './past-guards';
 import { loggableError } from './loggable-error';
-
-/** Seconds a client is asked to wait before repeating a request refused for an outage. */
-export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Renders every error in the contract's shape. Unknown errors become a bare

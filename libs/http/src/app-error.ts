@@ -1,5 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 
+/** Seconds a client is asked to wait before repeating a request refused for an outage. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 export interface ErrorDetail {
   code: string;
   message: string;
@@ -50,6 +53,12 @@ export class AppError extends Error {
   static rateLimited(message: string, retryAfterSeconds: number): AppError {
     const error = new AppError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', message);
     error.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    return error;
+  }
+  /** 503: PostgreSQL or Redis out of reach and nothing done; Retry-After says when to repeat. */
+  static serviceUnavailable(message = 'A dependency is down'): AppError {
+    const error = new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', message);
+    error.headers['Retry-After'] = String(OUTAGE_RETRY_AFTER_SECONDS);
     return error;
   }
   markAudited(): this {

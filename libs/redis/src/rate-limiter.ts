@@ -81,9 +81,7 @@ export class RateLimiter {
     const waitMs = await this.redis
       .rateLimitConsume(rules.length, ...rules.map((r) => r.key), token, ...args)
       .catch(() => {
-        throw new AppError(
-          503,
-          'SERVICE_UNAVAILABLE',
+        throw AppError.serviceUnavailable(
           'This is briefly unavailable (its rate limit cannot be checked); try again shortly',
         );
       });

@@ -323,7 +323,7 @@ function transitionPending(): AppError {
   return new AppError(
     503,
     'TRANSITION_PENDING',
-    'The change is queued but not applied yet; retry with the same Idempotency-Key',
+    'The change is not applied yet; retry with the same Idempotency-Key',
   );
 }
 
