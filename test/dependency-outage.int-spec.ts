@@ -4,17 +4,10 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { isDependencyOutage } from '@app/http';
 import { createRedis } from '@app/redis';
+import { freePort } from './faults/support/free-port';
 import { TcpProxy } from './support/tcp-proxy';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 import { TEST_ENV } from './support/test-env';
-
-/** A port on 127.0.0.1 where nothing listens (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = await listening(createServer());
-  const port = portOf(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function listening(server: Server): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -40,7 +33,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('errors of PostgreSQL and Redis out of reach, as the drivers give them', () => {
   it('recognises a refused connection, a terminated backend, a connection or pool slot not obtained in time, and a Redis that is away', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there
     const refused = await rejection(
       new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' }).connect(),
     );

@@ -1,11 +1,12 @@
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { loadConfig } from '@app/config';
 import { AppError } from '@app/http';
+import { queueConnection } from '@app/queue';
 import { waitForJob } from '@app/workflow';
 import { TEST_ENV } from './support/test-env';
 
-const redis = new URL(TEST_ENV.REDIS_URL);
-const connection = { host: redis.hostname, port: Number(redis.port || 6379) };
-const prefix = `${TEST_ENV.REDIS_PREFIX}-wait`;
+const { connection, prefix: queuePrefix } = queueConnection(loadConfig(TEST_ENV));
+const prefix = `${queuePrefix}-wait`;
 const QUEUE = 'transition-wait';
 
 /** How a command's wait for its job ends, as the API answers it. */

@@ -7,7 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppError, OUTAGE_RETRY_AFTER_SECONDS } from './app-error';
+import { AppError } from './app-error';
 import { DENIAL_STATUSES, DenialListener } from './denial-listener';
 import { isDependencyOutage } from './dependency-outage';
 import { ErrorBody, errorBody } from './error-body';
@@ -36,7 +36,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
-    const body = this.toBody(exception, http.getRequest<Request>());
+    const request = http.getRequest<Request>();
+    // An outage the client may repeat is answered as AppError.serviceUnavailable (with its Retry-After).
+    const error =
+      isDependencyOutage(exception) && safeToRepeat(request)
+        ? AppError.serviceUnavailable()
+        : exception;
+    const body = this.toBody(error);
     // Never the error object itself: its properties may hold the request's data (see loggableError).
     if (body.statusCode >= 500) {
       this.logger.error({ error: loggableError(exception) }, 'request failed');
@@ -48,36 +54,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const answer = (): void => {
-      if (exception instanceof AppError) {
-        for (const [name, value] of Object.entries(exception.headers)) {
+      if (error instanceof AppError) {
+        for (const [name, value] of Object.entries(error.headers)) {
           response.setHeader(name, value);
         }
-      } else if (body.code === 'SERVICE_UNAVAILABLE') {
-        response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
       }
       response.status(body.statusCode).json(body);
     };
-    const audited = exception instanceof AppError && exception.audited;
+    const audited = error instanceof AppError && error.audited;
     if (!this.denials || audited || !DENIAL_STATUSES.includes(body.statusCode)) return answer();
     // The denial is answered even when it could not be recorded.
-    this.denials.denied(http.getRequest<Request>(), body).then(answer, (error: unknown) => {
-      this.logger.error(`denial not recorded: ${(error as Error).message}`);
+    this.denials.denied(request, body).then(answer, (failure: unknown) => {
+      this.logger.error(`denial not recorded: ${(failure as Error).message}`);
       answer();
     });
   }
 
-  private toBody(exception: unknown, request: Request): ErrorBody {
+  private toBody(exception: unknown): ErrorBody {
     if (exception instanceof AppError) {
       return errorBody(exception.status, exception.code, exception.message, exception.details);
     }
     if (exception instanceof HttpException) return fromHttpException(exception);
-    if (isDependencyOutage(exception) && safeToRepeat(request)) {
-      return errorBody(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'SERVICE_UNAVAILABLE',
-        'A dependency is down',
-      );
-    }
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR', 'Internal server error');
   }
 }

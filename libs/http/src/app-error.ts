@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 
 /** Seconds a client is asked to wait before repeating a request refused for an outage. */
-export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorDetail {
   code: string;
