@@ -144,7 +144,8 @@ describe('Register exports as queued jobs', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp({ REGISTER_DIRECT_LIMIT: '10' });
+    // A reviewer is moved to another region in the database: read accounts on every request.
+    t = await createTestApp({ REGISTER_DIRECT_LIMIT: '10', ACCOUNT_CACHE_SECONDS: '0' });
     await resetDatabase(t);
     world = await workflowWorld(t);
     [{ code: countyCode }] = await t.db.query(`SELECT code FROM regions WHERE id = $1`, [

@@ -29,7 +29,8 @@ describe('security: JWT attacks', () => {
   const key = TEST_ENV.JWT_SECRET;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The deleted-account case changes the row behind the service's back: read it on every request.
+    t = await createTestApp({ ACCOUNT_CACHE_SECONDS: '0' });
     await resetDatabase(t);
     const rootToken = await adminToken(t);
     root = { id: payloadOf(rootToken).sub as string, token: rootToken };

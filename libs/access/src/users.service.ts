@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, SelectQueryBuilder } from 'typeorm';
+import { AppConfig } from '@app/config';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
+import { AccountCache } from './account-cache';
 import { AuthUser } from './auth-user';
 import { assertServiceWide, hasServiceWideReach, inJurisdiction } from './jurisdiction';
 import { PasswordHasher } from './password-hasher';
@@ -23,13 +25,27 @@ export function toUserView(u: User): UserView {
 
 @Injectable()
 export class UsersService {
+  private readonly activeAccounts: AccountCache;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly regions: RegionsService,
     private readonly hasher: PasswordHasher,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.activeAccounts = new AccountCache(config.accountCacheSeconds * 1000);
+  }
 
+  /**
+   * The enabled account of this id, as every authenticated request needs it:
+   * read from the database at most once per ACCOUNT_CACHE_SECONDS (see
+   * AccountCache for how soon a disabled account is shut out). Unknown and
+   * disabled accounts are never cached.
+   */
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {
+    const cached = this.activeAccounts.get(id);
+    if (cached) return cached;
+    const readSince = this.activeAccounts.generation();
     const rows: (Omit<AuthUser, 'regionPath'> & { regionPath: string | null })[] =
       await this.users.query(
         `SELECT u.id, u.username, u.name, u.role, u.region_id AS "regionId", r.path AS "regionPath"
@@ -37,7 +53,10 @@ export class UsersService {
           WHERE u.id = $1 AND NOT u.disabled`,
         [id],
       );
-    return rows[0] ?? null;
+    const user = rows[0];
+    if (!user) return null;
+    this.activeAccounts.set(user, readSince);
+    return user;
   }
 
   /** The user with its password hash, for login only. */
@@ -124,7 +143,10 @@ export class UsersService {
     if (!user) throw AppError.notFound('User');
     if (changes.disabled === undefined) return toUserView(user);
     user.disabled = changes.disabled;
-    return toUserView(await this.users.save(user));
+    const saved = await this.users.save(user);
+    // After the write: a read that began before it and ends after this is not stored either.
+    this.activeAccounts.forget(id);
+    return toUserView(saved);
   }
 
   /**

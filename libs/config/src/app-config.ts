@@ -122,6 +122,17 @@ export class AppConfig {
   @Max(7 * 24 * 3600)
   jwtTtlSeconds = 8 * 3600;
 
+  /**
+   * How long an API process trusts an account it read (enabled, role, region)
+   * before reading it again; 0 reads it on every request. An account disabled
+   * through the same process is shut out at once, through another within this.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  accountCacheSeconds = 5;
+
   @IsIn(LOG_LEVELS)
   logLevel: LogLevel = 'info';
 
@@ -197,6 +208,7 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   registerDirectLimit: 'REGISTER_DIRECT_LIMIT',
   jwtSecret: 'JWT_SECRET',
   jwtTtlSeconds: 'JWT_TTL_SECONDS',
+  accountCacheSeconds: 'ACCOUNT_CACHE_SECONDS',
   logLevel: 'LOG_LEVEL',
   loginRateLimitPerUsername: 'LOGIN_RATE_LIMIT_PER_USERNAME',
   loginRateLimitPerIp: 'LOGIN_RATE_LIMIT_PER_IP',
