@@ -30,8 +30,7 @@ describe('Accounts cached by an API process (ACCOUNT_CACHE_SECONDS)', () => {
     await Promise.all([cached.close(), uncached.close(), other.close()]);
   });
 
-  const regions = (t: TestApp, token: string) =>
-    t.http().get('/api/regions').set(bearer(token));
+  const regions = (t: TestApp, token: string) => t.http().get('/api/regions').set(bearer(token));
 
   const disableThroughOther = (id: string) =>
     other.http().patch(`/api/users/${id}`).set(bearer(root)).send({ disabled: true }).expect(200);
