@@ -35,8 +35,9 @@ describe('AccountCache', () => {
 
   it('keeps nothing with a TTL of 0', () => {
     const { cache } = cacheAt(0);
-    cache.set(account('a'), cache.generation());
+    const answered = cache.set(account('a'), cache.generation());
     expect(cache.get('a')).toBeUndefined();
+    expect(Object.isFrozen(answered)).toBe(true); // frozen whether kept or not
   });
 
   it('hands out a frozen copy, so no request can change what the next one sees', () => {

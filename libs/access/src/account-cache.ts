@@ -45,13 +45,18 @@ export class AccountCache {
     return undefined;
   }
 
-  /** Stores an account read since `generation` (a frozen copy: requests share it). */
-  set(user: AuthUser, readSince: number): void {
-    if (this.ttlMs <= 0 || readSince !== this.currentGeneration) return;
+  /**
+   * Stores an account read since `generation`, unless a `forget` came between;
+   * answers the frozen copy that requests share.
+   */
+  set(user: AuthUser, readSince: number): Readonly<AuthUser> {
+    const frozen = Object.freeze({ ...user });
+    if (this.ttlMs <= 0 || readSince !== this.currentGeneration) return frozen;
     const now = this.now();
     this.entries.delete(user.id);
-    this.entries.set(user.id, { user: Object.freeze({ ...user }), expiresAt: now + this.ttlMs });
+    this.entries.set(user.id, { user: frozen, expiresAt: now + this.ttlMs });
     this.evict(now);
+    return frozen;
   }
 
   /** The account changed: the next request reads it again, and so does any read under way. */

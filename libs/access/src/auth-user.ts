@@ -1,6 +1,6 @@
 import type { Role } from './roles';
 
-/** Who is calling, as loaded fresh from the database for each request. */
+/** Who is calling, as read from the database (at most ACCOUNT_CACHE_SECONDS ago: UsersService). */
 export interface AuthUser {
   id: string;
   username: string;

@@ -42,7 +42,7 @@ export class UsersService {
    * AccountCache for how soon a disabled account is shut out). Unknown and
    * disabled accounts are never cached.
    */
-  async findActiveAuthUser(id: string): Promise<AuthUser | null> {
+  async findActiveAuthUser(id: string): Promise<Readonly<AuthUser> | null> {
     const cached = this.activeAccounts.get(id);
     if (cached) return cached;
     const readSince = this.activeAccounts.generation();
@@ -53,10 +53,8 @@ export class UsersService {
           WHERE u.id = $1 AND NOT u.disabled`,
         [id],
       );
-    const user = rows[0];
-    if (!user) return null;
-    this.activeAccounts.set(user, readSince);
-    return user;
+    // Frozen whether cached or not, so code that would change it fails on the first request.
+    return rows[0] ? this.activeAccounts.set(rows[0], readSince) : null;
   }
 
   /** The user with its password hash, for login only. */
@@ -143,10 +141,12 @@ export class UsersService {
     if (!user) throw AppError.notFound('User');
     if (changes.disabled === undefined) return toUserView(user);
     user.disabled = changes.disabled;
-    const saved = await this.users.save(user);
-    // After the write: a read that began before it and ends after this is not stored either.
-    this.activeAccounts.forget(id);
-    return toUserView(saved);
+    try {
+      return toUserView(await this.users.save(user));
+    } finally {
+      // After the write, even one whose answer was lost: a read that began before it is not stored either.
+      this.activeAccounts.forget(id);
+    }
   }
 
   /**
