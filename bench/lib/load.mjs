@@ -34,7 +34,8 @@ import { quantile } from './quantile.mjs';
  *   capacity?: { seconds: number, concurrency: number } }} Plan
  * @typedef {{ requests: number, seconds: number, offeredRate: number, achievedRate: number,
  *   p50: number, p90: number, p99: number, p999: number, max: number, mean: number,
- *   sendLagP99: number, statuses: Record<string, number>, errors: number, sample: string | null }} Result
+ *   sendLagP99: number, statuses: Record<string, number>, errors: number, sample: string | null,
+ *   generatorCpuMs: number }} Result
  */
 
 /** @type {unknown} */
@@ -95,6 +96,7 @@ function phase(paths, seconds) {
   let done = 0;
   let last = 0;
   const t0 = performance.now() + 10;
+  const cpu0 = process.cpuUsage();
   return new Promise((resolve) => {
     const finish = () => {
       const ok = latency.filter((x) => !Number.isNaN(x)).sort();
@@ -114,6 +116,7 @@ function phase(paths, seconds) {
         statuses,
         errors,
         sample,
+        generatorCpuMs: cpuMsSince(cpu0),
       });
     };
     /** @param {number} k */
@@ -162,6 +165,7 @@ async function closedLoop(paths, { seconds, concurrency }) {
   let errors = 0;
   let next = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const end = t0 + seconds * 1000;
   const client = async () => {
     while (performance.now() < end && next < paths.length) {
@@ -193,7 +197,14 @@ async function closedLoop(paths, { seconds, concurrency }) {
     statuses,
     errors,
     sample: null,
+    generatorCpuMs: cpuMsSince(cpu0),
   };
+}
+
+/** This process's CPU (user + system) since `start`, in ms. @param {NodeJS.CpuUsage} start */
+function cpuMsSince(start) {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
 }
 
 const warmupCount = Math.round(plan.rate * plan.warmupSeconds);

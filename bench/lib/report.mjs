@@ -251,7 +251,8 @@ function latency(r) {
     `    ${label}: ${n(x.requests)} requests at ${x.offeredRate}/s offered, ${f1(x.achievedRate)}/s answered`,
     `      p50 ${f1(x.p50)} ms, p90 ${f1(x.p90)} ms, p99 ${f1(x.p99)} ms, p99.9 ${f1(x.p999)} ms, max ${f1(x.max)} ms` +
       `   target p99 ≤ ${target} ms   ${met(x.p99 <= target && x.errors === 0 && onlyOk(x))}`,
-    `      statuses ${JSON.stringify(x.statuses)}, errors ${x.errors}, generator send lag p99 ${f1(x.sendLagP99)} ms` +
+    `      statuses ${JSON.stringify(x.statuses)}, errors ${x.errors}, generator send lag p99 ${f1(x.sendLagP99)} ms,` +
+      ` generator CPU ${f2(x.generatorCpuMs / x.requests)} ms per request` +
       (x.sample ? `\n      first failure: ${x.sample}` : ''),
   ];
   return [
