@@ -126,7 +126,11 @@ describe('the API while its PostgreSQL is out of reach', () => {
     proxy = await TcpProxy.to(url.hostname, Number(url.port || 5432));
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    t = await createTestApp({ DATABASE_URL: url.toString() }, { withWorker: false });
+    // Accounts read on every request: the write below is to meet the outage in authentication.
+    t = await createTestApp(
+      { DATABASE_URL: url.toString(), ACCOUNT_CACHE_SECONDS: '0' },
+      { withWorker: false },
+    );
     token = await adminToken(t);
   });
   afterAll(async () => {
