@@ -4,9 +4,20 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { isDependencyOutage } from '@app/http';
 import { createRedis } from '@app/redis';
+import { TRANSITION_WAIT_MS } from '@app/queue';
+import { createCampaign } from './factories/campaigns.factory';
+import { createApplicant, familyBody, submittable } from './factories/applications.factory';
+import { createRegionTree } from './factories/regions.factory';
 import { freePort } from './faults/support/free-port';
 import { TcpProxy } from './support/tcp-proxy';
-import { adminToken, createTestApp, TestApp } from './support/test-app';
+import {
+  adminToken,
+  bearer,
+  createTestApp,
+  expectError,
+  resetDatabase,
+  TestApp,
+} from './support/test-app';
 import { TEST_ENV } from './support/test-env';
 
 function listening(server: Server): Promise<Server> {
@@ -185,4 +196,58 @@ describe('the API while its PostgreSQL is out of reach', () => {
       after: 200,
     });
   });
+});
+
+describe('a command while its Redis is out of reach', () => {
+  let proxy: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const url = new URL(TEST_ENV.REDIS_URL);
+    proxy = await TcpProxy.to(url.hostname, Number(url.port || 6379));
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    t = await createTestApp({ REDIS_URL: url.toString() });
+    await resetDatabase(t);
+  });
+  afterAll(async () => {
+    await proxy?.restore();
+    await t?.close();
+    await proxy?.cut();
+  });
+
+  it('answers 503 TRANSITION_PENDING within the wait instead of hanging, and its repeat applies it once Redis is back', async () => {
+    const admin = await adminToken(t);
+    const tree = await createRegionTree(t, admin, 1, 1);
+    const campaignId = (await createCampaign(t, admin, tree.countyId, { referenceIncome: 20000 }))
+      .id;
+    const applicant = await createApplicant(t);
+    const draft = await submittable(
+      t,
+      applicant.token,
+      familyBody(campaignId, tree.towns[0].communities[0]),
+    );
+    const submit = () =>
+      t
+        .http()
+        .post(`/api/applications/${draft.id}/submit`)
+        .set(bearer(applicant.token))
+        .set('idempotency-key', 'submit-while-redis-away');
+
+    await proxy.cut();
+    const started = performance.now();
+    const during = await submit();
+    const waitedMs = performance.now() - started;
+    expectError(during, 503, 'TRANSITION_PENDING');
+    // Bounded by the command's wait (not by Redis coming back); margin for a loaded machine.
+    expect(waitedMs).toBeLessThan(TRANSITION_WAIT_MS + 5_000);
+
+    await proxy.restore();
+    let after = await submit();
+    for (let tries = 0; after.status === 503 && tries < 10; tries++) after = await submit();
+    expect({ status: after.status, state: (after.body as { status?: string }).status }).toEqual({
+      status: 200,
+      state: 'community_review',
+    });
+  }, 90_000);
 });

@@ -143,19 +143,29 @@ export class TransitionQueue implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * The whole command, queueing included, is bounded by TRANSITION_WAIT_MS:
+   * with Redis away, BullMQ's connections hold its commands until it is back,
+   * and the request would hang as long. A job whose adding outlasts the bound
+   * may still be added then; the 503 TRANSITION_PENDING says as much.
+   */
   private async runOnce<N extends TransitionJobName>(
     name: N,
     data: TransitionJobs[N],
     { jobId, replayable }: CommandJob,
   ): Promise<JobOutcome> {
+    const deadline = performance.now() + TRANSITION_WAIT_MS;
     if (replayable) {
       const recorded = await this.recordedOutcome(jobId);
       if (recorded) return recorded;
-      await this.retryFailed(jobId);
+      await beforeDeadline(this.retryFailed(jobId), deadline);
     }
-    const events = await this.events();
-    const job = await this.queue.add(name, data, { jobId, ...JOB_OPTIONS });
-    await waitForJob(job, events);
+    const events = await beforeDeadline(this.events(), deadline);
+    const job = await beforeDeadline(
+      this.queue.add(name, data, { jobId, ...JOB_OPTIONS }),
+      deadline,
+    );
+    await waitForJob(job, events, deadline - performance.now());
     // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
     const outcome = await this.recordedOutcome(jobId);
     if (!outcome) throw new Error(`job ${jobId} finished without a recorded outcome`);
@@ -308,14 +318,39 @@ const JOB_STATE_READ_MS = 2000;
  * answered instead). A Redis that cannot tell the state within
  * JOB_STATE_READ_MS leaves the job pending.
  */
-export async function waitForJob(job: Job, events: QueueEvents): Promise<void> {
+export async function waitForJob(
+  job: Job,
+  events: QueueEvents,
+  waitMs = TRANSITION_WAIT_MS,
+): Promise<void> {
   try {
-    await job.waitUntilFinished(events, TRANSITION_WAIT_MS);
+    // At least 1 ms: BullMQ waits without a limit for 0.
+    await job.waitUntilFinished(events, Math.max(1, Math.round(waitMs)));
   } catch {
     if (await failedForGood(job)) {
       throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
     }
     throw transitionPending();
+  }
+}
+
+/**
+ * The step's result, or 503 TRANSITION_PENDING once the command's deadline
+ * passes first (the step goes on: its late result or error is dropped).
+ */
+async function beforeDeadline<T>(step: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(transitionPending()),
+      Math.max(0, deadline - performance.now()),
+    );
+  });
+  step.catch(() => undefined);
+  try {
+    return await Promise.race([step, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
