@@ -6,6 +6,7 @@ import {
   NameMaskingError,
   splitName,
 } from '.';
+import { characters } from './mask-name';
 
 describe('masking a name for the public board', () => {
   it.each([
@@ -123,4 +124,45 @@ describe('finding personal data in a response', () => {
   it('skips blank names instead of throwing', () => {
     expect(containsPersonalData('anything', { names: ['', ' · '] })).toBe(false);
   });
+});
+
+describe('the characters of a name', () => {
+  const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+  const byIcu = (text: string) => Array.from(segmenter.segment(text), (s) => s.segment);
+
+  it('are what the grapheme segmenter says, on the fast path of one-unit characters too', () => {
+    const alphabet = [
+      '张',
+      '欧',
+      '阳',
+      '㐀',
+      '䶿',
+      '一',
+      '鿿',
+      'a',
+      'Z',
+      '·',
+      '•',
+      '‧',
+      '・',
+      '.',
+      '．',
+    ];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from(
+        { length: next() % 9 },
+        () => alphabet[next() % alphabet.length],
+      ).join('');
+      expect(characters(text)).toEqual(byIcu(text));
+    }
+  });
+
+  it.each(['𠮷野家', 'é', 'e\u0301ric', '王\u200d明', '👨‍👩‍👧', '한국', '张\ufe0f三'])(
+    'keeps a character of several units whole (%s)',
+    (text) => {
+      expect(characters(text)).toEqual(byIcu(text));
+    },
+  );
 });

@@ -15,8 +15,17 @@ export class NameMaskingError extends Error {
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 
+/**
+ * Text in which every UTF-16 unit is a character of its own: common CJK
+ * ideographs, ASCII letters and the name dots are all of Unicode's grapheme
+ * break class Other, which never joins its neighbours. Most names are such
+ * text, and the segmenter (ICU) cost 2.5 % of a worker's CPU per approval.
+ */
+const ONE_UNIT_CHARACTERS = /^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z\u00b7\u2022\u2027\u30fb.\uff0e]*$/;
+
 /** User-perceived characters, so 𠮷 (two UTF-16 units) or é + a combining accent is one. */
-function characters(text: string): string[] {
+export function characters(text: string): string[] {
+  if (ONE_UNIT_CHARACTERS.test(text)) return text.split('');
   return Array.from(segmenter.segment(text), (s) => s.segment);
 }
 
