@@ -2,3 +2,4 @@ export * from './jobs';
 export * from './queue-connection';
 export * from './job-registry';
 export * from './close-within';
+export * from './within';

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
 import { Public } from '@app/access';
 import { AppError } from '@app/http';
+import { within } from '@app/queue';
 import { REDIS } from '@app/redis';
 
 /** How long a dependency may take to answer before it counts as down. */
@@ -33,16 +34,15 @@ export class HealthController {
   }
 }
 
-async function probe(call: () => Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([call().then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+function probe(call: () => Promise<unknown>): Promise<boolean> {
+  return within(
+    Promise.resolve()
+      .then(call)
+      .then(
+        () => true,
+        () => false,
+      ),
+    HEALTH_TIMEOUT_MS,
+    () => false,
+  );
 }

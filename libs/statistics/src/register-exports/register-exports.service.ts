@@ -3,6 +3,7 @@ import { AuthUser } from '@app/access';
 import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { AppError } from '@app/http';
+import { within } from '@app/queue';
 import { registerFileName } from '../register.service';
 import { StatisticsScope, StatisticsScopes } from '../statistics-scope';
 import { REGISTER_CONTENT_TYPES, RegisterFormat } from '../register-writer';
@@ -100,14 +101,9 @@ export class RegisterExportsService {
    * answer now: the reconciler of every worker re-adds jobs of queued exports.
    */
   private async handOver(id: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ENQUEUE_WAIT_MS);
-    });
     const added = this.jobs
       .enqueue(id)
       .catch((e: Error) => this.logger.warn(`export ${id} left for the reconciler: ${e.message}`));
-    await Promise.race([added, timeout]);
-    clearTimeout(timer);
+    await within(added, ENQUEUE_WAIT_MS, () => undefined);
   }
 }

@@ -17,6 +17,7 @@ import {
   TRANSITION_WAIT_MS,
   TransitionJobName,
   TransitionJobs,
+  within,
 } from '@app/queue';
 
 const TIMER_JOBS_MARK = 'timer-jobs-rebuilt';
@@ -158,18 +159,31 @@ export class TransitionQueue implements OnApplicationShutdown {
     if (replayable) {
       const recorded = await this.recordedOutcome(jobId);
       if (recorded) return recorded;
-      await beforeDeadline(this.retryFailed(jobId), deadline);
     }
-    const events = await beforeDeadline(this.events(), deadline);
-    const job = await beforeDeadline(
-      this.queue.add(name, data, { jobId, ...JOB_OPTIONS }),
-      deadline,
+    const { job, events } = await within(
+      this.queueCommand(name, data, { jobId, replayable }),
+      deadline - performance.now(),
+      () => {
+        throw transitionPending();
+      },
     );
     await waitForJob(job, events, deadline - performance.now());
     // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
     const outcome = await this.recordedOutcome(jobId);
     if (!outcome) throw new Error(`job ${jobId} finished without a recorded outcome`);
     return outcome;
+  }
+
+  /** A command's job added, with the reader that will hear its end (see runOnce for the bound). */
+  private async queueCommand<N extends TransitionJobName>(
+    name: N,
+    data: TransitionJobs[N],
+    { jobId, replayable }: CommandJob,
+  ): Promise<{ job: Job; events: QueueEvents }> {
+    if (replayable) await this.retryFailed(jobId);
+    const events = await this.events();
+    const job = await this.queue.add(name, data, { jobId, ...JOB_OPTIONS });
+    return { job, events };
   }
 
   /**
@@ -334,26 +348,6 @@ export async function waitForJob(
   }
 }
 
-/**
- * The step's result, or 503 TRANSITION_PENDING once the command's deadline
- * passes first (the step goes on: its late result or error is dropped).
- */
-async function beforeDeadline<T>(step: Promise<T>, deadline: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(transitionPending()),
-      Math.max(0, deadline - performance.now()),
-    );
-  });
-  step.catch(() => undefined);
-  try {
-    return await Promise.race([step, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function transitionPending(): AppError {
   return new AppError(
     503,
@@ -363,14 +357,10 @@ function transitionPending(): AppError {
 }
 
 async function failedForGood(job: Job): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const unknown = new Promise<'unknown'>((resolve) => {
-    timer = setTimeout(() => resolve('unknown'), JOB_STATE_READ_MS);
-  });
-  try {
-    const state = await Promise.race([job.getState().catch(() => 'unknown' as const), unknown]);
-    return state === 'failed';
-  } finally {
-    clearTimeout(timer);
-  }
+  const state = await within(
+    job.getState().catch(() => 'unknown' as const),
+    JOB_STATE_READ_MS,
+    () => 'unknown' as const,
+  );
+  return state === 'failed';
 }
