@@ -133,13 +133,11 @@ describe('the API while its PostgreSQL is out of reach', () => {
   let token: string;
 
   beforeAll(async () => {
-    const url = new URL(TEST_ENV.DATABASE_URL);
-    proxy = await TcpProxy.to(url.hostname, Number(url.port || 5432));
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
+    const relayed = await TcpProxy.inFrontOf(TEST_ENV.DATABASE_URL, 5432);
+    proxy = relayed.proxy;
     // Accounts read on every request: the write below is to meet the outage in authentication.
     t = await createTestApp(
-      { DATABASE_URL: url.toString(), ACCOUNT_CACHE_SECONDS: '0' },
+      { DATABASE_URL: relayed.url, ACCOUNT_CACHE_SECONDS: '0' },
       { withWorker: false },
     );
     token = await adminToken(t);
@@ -203,11 +201,9 @@ describe('a command while its Redis is out of reach', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    const url = new URL(TEST_ENV.REDIS_URL);
-    proxy = await TcpProxy.to(url.hostname, Number(url.port || 6379));
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    t = await createTestApp({ REDIS_URL: url.toString() });
+    const relayed = await TcpProxy.inFrontOf(TEST_ENV.REDIS_URL, 6379);
+    proxy = relayed.proxy;
+    t = await createTestApp({ REDIS_URL: relayed.url });
     await resetDatabase(t);
   });
   afterAll(async () => {

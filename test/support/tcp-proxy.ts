@@ -21,6 +21,18 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** A relay to the server of a connection URL, and that URL pointed at the relay instead. */
+  static async inFrontOf(
+    serverUrl: string,
+    defaultPort: number,
+  ): Promise<{ proxy: TcpProxy; url: string }> {
+    const url = new URL(serverUrl);
+    const proxy = await TcpProxy.to(url.hostname, Number(url.port || defaultPort));
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    return { proxy, url: url.toString() };
+  }
+
   /** Listens again (on the same port once it has one); new connections are relayed. */
   async restore(): Promise<void> {
     if (this.server) return;

@@ -25,18 +25,15 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<RequestWithUser>();
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
-      markPastGuards(request);
-      return true;
-    }
+    if (!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      const user = await this.authenticate(request.headers.authorization);
+      request.user = user;
 
-    const user = await this.authenticate(request.headers.authorization);
-    request.user = user;
-
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(user.role)) throw AppError.forbidden();
-    if (this.reflector.getAllAndOverride<boolean>(SERVICE_WIDE_KEY, targets)) {
-      assertServiceWide(user, 'change what every county shares');
+      const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+      if (roles && !roles.includes(user.role)) throw AppError.forbidden();
+      if (this.reflector.getAllAndOverride<boolean>(SERVICE_WIDE_KEY, targets)) {
+        assertServiceWide(user, 'change what every county shares');
+      }
     }
     // From here the handler may write: an outage is no longer safely repeated (AllExceptionsFilter).
     markPastGuards(request);
