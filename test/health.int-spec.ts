@@ -18,6 +18,8 @@ describe('GET /api/health', () => {
       const res = await down.http().get('/api/health').expect(503);
       expect(res.body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
       expect(res.body.details).toEqual([{ code: 'REDIS_DOWN', message: 'Redis does not answer' }]);
+      // A load balancer or a client polling the probe is told when to ask again, as for every outage.
+      expect(res.headers['retry-after']).toBe('5');
     } finally {
       await down.close();
     }

@@ -56,8 +56,16 @@ export class AppError extends Error {
     return error;
   }
   /** 503: PostgreSQL or Redis out of reach and nothing done; Retry-After says when to repeat. */
-  static serviceUnavailable(message = 'A dependency is down'): AppError {
-    const error = new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', message);
+  static serviceUnavailable(
+    message = 'A dependency is down',
+    details: ErrorDetail[] = [],
+  ): AppError {
+    const error = new AppError(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'SERVICE_UNAVAILABLE',
+      message,
+      details,
+    );
     error.headers['Retry-After'] = String(OUTAGE_RETRY_AFTER_SECONDS);
     return error;
   }

@@ -30,7 +30,7 @@ export class HealthController {
       ...(database ? [] : [{ code: 'DATABASE_DOWN', message: 'PostgreSQL does not answer' }]),
       ...(redis ? [] : [{ code: 'REDIS_DOWN', message: 'Redis does not answer' }]),
     ];
-    throw new AppError(503, 'SERVICE_UNAVAILABLE', 'A dependency is down', down);
+    throw AppError.serviceUnavailable('A dependency is down', down);
   }
 }
 
