@@ -199,6 +199,7 @@ describe('the API while its PostgreSQL is out of reach', () => {
 describe('a command while its Redis is out of reach', () => {
   let proxy: TcpProxy;
   let t: TestApp;
+  let submittedId: string | undefined;
 
   beforeAll(async () => {
     const relayed = await TcpProxy.inFrontOf(TEST_ENV.REDIS_URL, 6379);
@@ -245,5 +246,34 @@ describe('a command while its Redis is out of reach', () => {
       status: 200,
       state: 'community_review',
     });
+    submittedId = draft.id;
+  }, 90_000);
+
+  it('answers a move of the manual clock 503 TRANSITION_PENDING within the wait, and its repeat fires the due timers', async () => {
+    expect(submittedId).toBeDefined(); // the submission above, with its community deadline pending
+    const admin = await adminToken(t); // the login's rate limit lives in Redis: before the cut
+    const [deadline]: { due_at: Date }[] = await t.db.query(
+      `SELECT due_at FROM timers WHERE application_id = $1 AND fired_at IS NULL`,
+      [submittedId],
+    );
+    const past = new Date(deadline.due_at.getTime() + 24 * 3600_000).toISOString();
+    const move = () => t.http().post('/api/admin/clock').set(bearer(admin)).send({ now: past });
+
+    await proxy.cut();
+    const started = performance.now();
+    const during = await move();
+    const waitedMs = performance.now() - started;
+    expectError(during, 503, 'TRANSITION_PENDING');
+    expect(waitedMs).toBeLessThan(TRANSITION_WAIT_MS + 5_000);
+
+    await proxy.restore();
+    let after = await move();
+    for (let tries = 0; after.status === 503 && tries < 10; tries++) after = await move();
+    expect(after.status).toBe(200);
+    const history: { type: string }[] = await t.db.query(
+      `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
+      [submittedId],
+    );
+    expect(history.map((h) => h.type)).toEqual(['submit', 'review_overdue']);
   }, 90_000);
 });

@@ -193,17 +193,26 @@ export class TransitionQueue implements OnApplicationShutdown {
    * queries, not two thousand callers queueing for the pool's twenty
    * connections at once, which under a busy PostgreSQL outlasted the pool's
    * connection timeout.
+   *
+   * Bounded like `run`: queueing and waiting together take at most
+   * TRANSITION_WAIT_MS, then 503 TRANSITION_PENDING. The jobs' ids are the
+   * timers' own, so repeating the call (moving the clock to the same instant)
+   * fires what is still due and answers what was recorded.
    */
   async runMany(jobs: readonly QueuedJob[]): Promise<number[]> {
+    const deadline = performance.now() + TRANSITION_WAIT_MS;
     const before = await this.recordedStatuses(jobs.map((j) => j.jobId));
     const pending = jobs.filter((j) => !before.has(j.jobId));
     let after = new Map<string, number>();
     if (pending.length > 0) {
-      const events = await this.events();
-      const added = await this.queue.addBulk(
-        pending.map(({ name, data, jobId }) => ({ name, data, opts: { jobId, ...JOB_OPTIONS } })),
+      const { added, events } = await within(
+        this.queueMany(pending),
+        deadline - performance.now(),
+        () => {
+          throw transitionPending();
+        },
       );
-      await Promise.all(added.map((job) => waitForJob(job, events)));
+      await Promise.all(added.map((job) => waitForJob(job, events, deadline - performance.now())));
       after = await this.recordedStatuses(pending.map((j) => j.jobId));
     }
     return jobs.map(({ jobId }) => {
@@ -211,6 +220,17 @@ export class TransitionQueue implements OnApplicationShutdown {
       if (status === undefined) throw new Error(`job ${jobId} finished without a recorded outcome`);
       return status;
     });
+  }
+
+  /** Jobs added in one round trip, with the reader that will hear their ends (see runMany for the bound). */
+  private async queueMany(
+    jobs: readonly QueuedJob[],
+  ): Promise<{ added: Job[]; events: QueueEvents }> {
+    const events = await this.events();
+    const added = await this.queue.addBulk(
+      jobs.map(({ name, data, jobId }) => ({ name, data, opts: { jobId, ...JOB_OPTIONS } })),
+    );
+    return { added, events };
   }
 
   /** Enqueues without waiting (timers); a job with this id already queued or done is left alone. */
