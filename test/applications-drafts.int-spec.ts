@@ -665,6 +665,35 @@ describe('applications: drafts', () => {
       const withOld = await createDraft(t, neighbour.token, withSonId(family(), oldSon));
       expect(reasonCodes(withOld)).toEqual([]);
     });
+
+    it('answers 409 PLACE_FIXED_AFTER_SUBMISSION to moving a returned application to another community or campaign, and changes nothing', async () => {
+      const ready = await submittable(t, applicant.token, family());
+      await t
+        .http()
+        .post(`/api/applications/${ready.id}/submit`)
+        .set(bearer(applicant.token))
+        .expect(200);
+      const reviewer = await createStaff(t, admin, 'community_reviewer', community, '赵社区');
+      await returnForMaterials(t, { ...reviewer, name: '赵社区' }, ready.id);
+      const returned = await getApplication(t, applicant.token, ready.id);
+      const otherTown = tree.towns[1].communities[0];
+      const otherCampaign = (
+        await createCampaign(t, admin, tree.countyId, { referenceIncome: 20000 })
+      ).id;
+
+      const moves = [
+        familyBody(campaignId, otherTown),
+        familyBody(campaignId, tree.towns[0].communities[1]),
+        familyBody(otherCampaign, community),
+      ];
+      for (const body of moves) {
+        const res = await withoutRowChanges(t, APPLICATIONS, () => put(ready.id, body));
+        expectError(res, 409, 'PLACE_FIXED_AFTER_SUBMISSION');
+      }
+      expect(await getApplication(t, applicant.token, ready.id)).toEqual(returned);
+      // In its own community and campaign it is still the applicant's to fix.
+      expect((await put(ready.id, family({ area: 10 }))).status).toBe(200);
+    });
   });
 
   describe('GET /api/applications/:id', () => {

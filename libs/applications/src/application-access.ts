@@ -34,3 +34,23 @@ export function requireEditableByApplicant(user: AuthUser, app: Application | nu
   }
   return readable;
 }
+
+/**
+ * A returned application goes back to the level that returned it, so it keeps
+ * its campaign and community: moved, it would come before another town's or
+ * county's reviewers without its community's investigation and notice, out of
+ * sight of the level that returned it, and its members would stay claimed in
+ * the campaign it left. A household that moved withdraws and applies anew.
+ */
+export function requireSamePlaceOnceSubmitted(
+  app: Application,
+  place: { campaignId: string; communityId: string },
+): void {
+  if (app.status === 'draft') return;
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  if (same(place.campaignId, app.campaignId) && same(place.communityId, app.communityId)) return;
+  throw AppError.conflict(
+    'PLACE_FIXED_AFTER_SUBMISSION',
+    'A submitted application stays in its campaign and community; withdraw it and apply anew to move it',
+  );
+}

@@ -7,7 +7,11 @@ import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
-import { requireEditableByApplicant, requireReadable } from './application-access';
+import {
+  requireEditableByApplicant,
+  requireReadable,
+  requireSamePlaceOnceSubmitted,
+} from './application-access';
 import { applicationById } from './application-row';
 import { Application } from './application.entity';
 import {
@@ -67,6 +71,7 @@ export class ApplicationsService {
   /** Replaces the declaration of a draft or returned application; the version guards against lost updates. */
   async replace(user: AuthUser, id: string, body: ApplicationBodyDto): Promise<ApplicationView> {
     const app = requireEditableByApplicant(user, await this.applications.findOneBy({ id }));
+    requireSamePlaceOnceSubmitted(app, body);
     const { campaign, regionPath } = await this.placeOf(body);
     const household = toStoredHousehold(body, new Set(app.household.properties.map((p) => p.id)));
     const assessment = await this.assessor.assessOrRefuse(
