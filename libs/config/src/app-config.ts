@@ -11,6 +11,9 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+/** Below Node's 300 s request timeout, which the headers' timeout must not exceed. */
+export const HTTP_KEEP_ALIVE_MAX_SECONDS = 120;
+
 export const CLOCK_MODES = ['system', 'manual'] as const;
 export type ClockMode = (typeof CLOCK_MODES)[number];
 
@@ -66,6 +69,20 @@ export class AppConfig {
   @Min(1)
   @Max(65535)
   port = 3000;
+
+  /**
+   * How long an idle keep-alive connection is held open. Longer than the idle
+   * timeout of the proxy in front (nginx's upstream keepalive_timeout and most
+   * load balancers: 60 s), so that the proxy, not Node, closes an idle
+   * connection: with Node's 5 s a request the proxy sends just as Node closes
+   * is reset, and its client gets a 502 for a request that may have been
+   * applied.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(HTTP_KEEP_ALIVE_MAX_SECONDS)
+  httpKeepAliveSeconds = 65;
 
   /**
    * Express' `trust proxy`: which proxies' X-Forwarded-For to believe for the client
@@ -201,6 +218,7 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   redisEvictionPolicy: 'REDIS_EVICTION_POLICY',
   trustProxy: 'TRUST_PROXY',
   port: 'PORT',
+  httpKeepAliveSeconds: 'HTTP_KEEP_ALIVE_SECONDS',
   clock: 'CLOCK',
   adminUsername: 'ADMIN_USERNAME',
   adminPassword: 'ADMIN_PASSWORD',

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/housing');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379/0');
     expect(config.noticeFirstDayExcluded).toBe(true);
+    expect(config.httpKeepAliveSeconds).toBe(65);
   });
 
   it('reads and converts the values it is given', () => {
@@ -26,6 +27,8 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'localhost:6379', /REDIS_URL/],
     ['NOTICE_FIRST_DAY_EXCLUDED', 'yes', /NOTICE_FIRST_DAY_EXCLUDED/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['HTTP_KEEP_ALIVE_SECONDS', '0', /HTTP_KEEP_ALIVE_SECONDS=0/],
+    ['HTTP_KEEP_ALIVE_SECONDS', '121', /HTTP_KEEP_ALIVE_SECONDS=121/],
   ])('refuses %s=%s with a message naming the variable', (name, value, pattern) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(pattern);

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -21,6 +22,7 @@ export function configureHttpApp(app: INestApplication): void {
   const trustProxy = trustProxySetting(app.get(AppConfig));
   // The client's address (rate limits, audit) is X-Forwarded-For only from the proxies named here.
   (app as NestExpressApplication).set('trust proxy', trustProxy);
+  holdIdleConnections(app.getHttpServer() as Server, app.get(AppConfig).httpKeepAliveSeconds);
   app.setGlobalPrefix('api');
   app.use(requestId({ trustIncoming: trustProxy !== false }));
   app.use(helmet());
@@ -38,6 +40,16 @@ export function configureHttpApp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document);
+}
+
+/**
+ * Idle keep-alive connections are held `seconds` (see AppConfig.httpKeepAliveSeconds).
+ * The headers' timeout stays above the keep-alive, as Node's documentation
+ * advises for a server behind a proxy, so that it never cuts a kept connection first.
+ */
+function holdIdleConnections(server: Server, seconds: number): void {
+  server.keepAliveTimeout = seconds * 1000;
+  server.headersTimeout = Math.max(server.headersTimeout, (seconds + 1) * 1000);
 }
 
 /** A provider the app may or may not have (the audit trail's denial listener). */
