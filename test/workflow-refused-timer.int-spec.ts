@@ -1,7 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TransitionQueue } from '@app/workflow';
-import { setClock } from './factories/applications.factory';
-import { createTestApp, resetDatabase, TestApp } from './support/test-app';
-import { draftIn, workflowWorld } from './support/workflow-fixture';
+import { familyBody, setClock } from './factories/applications.factory';
+import { createCampaign } from './factories/campaigns.factory';
+import { createRegionTree } from './factories/regions.factory';
+import { createStaff } from './factories/users.factory';
+import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
+import { decide, draftIn, readyDraftOf, submit, workflowWorld } from './support/workflow-fixture';
 
 /**
  * A timer whose firing is refused (here: a notice end for an application that
@@ -72,3 +78,101 @@ describe('a refused timer under the manual clock', () => {
     expect(await queue.runMany([])).toEqual([]);
   }, 30_000);
 });
+
+/**
+ * The case in the field: a community notice ending in late December forwards
+ * the application to its town, whose 10 working days reach into a year the
+ * official calendar does not hold yet. The firing is refused and the timer
+ * stays pending; once the county drops in that year's arrangement
+ * (OFFICIAL_CALENDAR_FILE) and restarts, the same timer fires. Its refusal
+ * had been recorded under the timer's job id and answered every later
+ * attempt, so the application stayed in its notice for good.
+ */
+describe('a timer refused for a year the calendar lacked, once the year is added', () => {
+  const approvedAt = '2026-12-21T10:00:00+08:00'; // notice: Dec 22-26, to the next working day
+  const afterNotice = '2026-12-30T09:00:00+08:00';
+  let before: TestApp | undefined;
+  let after: TestApp | undefined;
+  afterAll(async () => {
+    await before?.close();
+    await after?.close();
+  });
+
+  it('is refused with CALENDAR_DATA_MISSING, left pending, and fires on the first move after the restart', async () => {
+    before = await createTestApp();
+    await resetDatabase(before);
+    const admin = await adminToken(before);
+    await setClock(before, admin, '2026-12-01T09:00:00+08:00');
+    const tree = await createRegionTree(before, admin, 1, 1);
+    const community = tree.towns[0].communities[0];
+    const campaignId = (
+      await createCampaign(before, admin, tree.countyId, {
+        referenceIncome: 20000,
+        opensOn: '2026-12-01',
+        closesOn: '2026-12-31',
+        reportDueOn: '2026-12-31',
+      })
+    ).id;
+    const reviewer = {
+      token: (await createStaff(before, admin, 'community_reviewer', community, '赵社区')).token,
+      name: '赵社区',
+    };
+    const { id, token } = await readyDraftOf(before, familyBody(campaignId, community));
+    await setClock(before, admin, '2026-12-18T09:00:00+08:00');
+    expect((await submit(before, id, token)).status).toBe(200);
+    await setClock(before, admin, approvedAt);
+    expect((await decide(before, reviewer, id, 'approve')).status).toBe(200);
+    const [timer]: { id: string }[] = await before.db.query(
+      `SELECT id FROM timers WHERE application_id = $1 AND kind = 'notice_end' AND fired_at IS NULL`,
+      [id],
+    );
+
+    await setClock(before, admin, afterNotice);
+    const refused = await recorded(before, timer.id);
+    expect(refused).toEqual({ status_code: 422, code: 'CALENDAR_DATA_MISSING' });
+    expect(await statusOf(before, id)).toBe('community_notice');
+    // The job failed: the reconcile's pass over overdue timers gives such a job fresh attempts.
+    expect(await before.app.get(TransitionQueue).queue.getJobState(timer.id)).toBe('failed');
+    // Refused again on a later move while the year is still lacking, and the move returns.
+    await setClock(before, admin, '2026-12-30T10:00:00+08:00');
+    expect(await statusOf(before, id)).toBe('community_notice');
+    await before.close();
+    before = undefined;
+
+    after = await createTestApp({ OFFICIAL_CALENDAR_FILE: calendarWith2027() });
+    await setClock(after, await adminToken(after), '2026-12-30T11:00:00+08:00');
+    expect(await statusOf(after, id)).toBe('town_review');
+    expect(await recorded(after, timer.id)).toEqual({ status_code: 200, code: null });
+    const [fired]: { fired_at: Date | null }[] = await after.db.query(
+      `SELECT fired_at FROM timers WHERE id = $1`,
+      [timer.id],
+    );
+    expect(fired.fired_at).not.toBeNull();
+  }, 90_000);
+});
+
+async function recorded(t: TestApp, jobId: string) {
+  const [row]: { status_code: number; code: string | null }[] = await t.db.query(
+    `SELECT status_code, body->>'code' AS code FROM command_results WHERE job_id = $1`,
+    [jobId],
+  );
+  return row;
+}
+
+async function statusOf(t: TestApp, id: string): Promise<string> {
+  const [row]: { status: string }[] = await t.db.query(
+    `SELECT status FROM applications WHERE id = $1`,
+    [id],
+  );
+  return row.status;
+}
+
+/** A made-up 2027 (weekends, and New Year's Day), as a county would drop in the State Council's notice. */
+function calendarWith2027(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'calendar-')), 'official-2027.json');
+  writeFileSync(
+    path,
+    JSON.stringify({ holidays: { '2027-01-01': "New Year's Day,元旦,1" }, workdays: {} }),
+  );
+  return path;
+}

@@ -29,8 +29,9 @@ export async function recordOutcome(
   jobId: string,
   applicationId: string | null,
   outcome: JobOutcome,
+  replacesRefusal = false,
 ): Promise<void> {
-  const { sql, params } = outcomeStatement(jobId, applicationId, outcome);
+  const { sql, params } = outcomeStatement(jobId, applicationId, outcome, replacesRefusal);
   await tx.query(sql, params);
 }
 
@@ -38,17 +39,36 @@ export async function recordOutcome(
  * The INSERT of `recordOutcome`. Its `RETURNING` row is missing when the job
  * already has an outcome: inside a transition, that means a concurrent
  * delivery of the same job committed first (see TransitionEngine).
+ *
+ * `replacesRefusal` (a timer's job): a refusal recorded earlier is not final
+ * and gives way to this outcome; an outcome that applied the timer still is.
  */
 export function outcomeStatement(
   jobId: string,
   applicationId: string | null,
   outcome: JobOutcome,
+  replacesRefusal = false,
 ): Statement {
+  const onConflict = replacesRefusal
+    ? `DO UPDATE SET status_code = EXCLUDED.status_code, body = EXCLUDED.body, created_at = now()
+          WHERE command_results.status_code >= 400`
+    : 'DO NOTHING';
   return {
     sql: `INSERT INTO command_results (job_id, application_id, status_code, body) VALUES ($1, $2, $3, $4)
-          ON CONFLICT (job_id) DO NOTHING RETURNING job_id`,
+          ON CONFLICT (job_id) ${onConflict} RETURNING job_id`,
     params: [jobId, applicationId, outcome.statusCode, JSON.stringify(outcome.body)],
   };
+}
+
+/**
+ * A refusal recorded for a timer's job does not settle it: the timer is still
+ * pending (the refusal rolled its firing back), and what refused it (a year
+ * the official calendar did not hold yet) may since have been put right. The
+ * job is tried again (the periodic reconcile, the next move of the manual
+ * clock) and its outcome then replaces the refusal.
+ */
+export function settles(outcome: JobOutcome, isTimerJob: boolean): boolean {
+  return !isTimerJob || outcome.statusCode < 400;
 }
 
 /** The outcome recorded for a job, or null when it has not been applied. */

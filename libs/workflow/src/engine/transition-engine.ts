@@ -42,6 +42,7 @@ import {
   readOutcome,
   recordOutcome,
   refusal,
+  settles,
   TransitionRefused,
 } from './outcome';
 import { readUnderLock, TransitionReads } from './transition-reads';
@@ -97,7 +98,7 @@ export class TransitionEngine {
    * the same job recorded an outcome first: that one is the answer.
    */
   private async recordRefusal(req: TransitionRequest, outcome: JobOutcome): Promise<JobOutcome> {
-    await recordOutcome(this.db, req.jobId, req.applicationId, outcome);
+    await recordOutcome(this.db, req.jobId, req.applicationId, outcome, isTimerJob(req));
     return (await readOutcome(this.db, req.jobId)) ?? outcome;
   }
 
@@ -111,7 +112,8 @@ export class TransitionEngine {
     const reads = await readUnderLock(tx, req, app, campaign);
     // The same job delivered twice at once: the second waited on the lock while
     // the first committed, and must answer the first's outcome, not apply again.
-    if (reads.recorded) return { outcome: reads.recorded, timers: [] };
+    if (reads.recorded && settles(reads.recorded, isTimerJob(req)))
+      return { outcome: reads.recorded, timers: [] };
     if (req.actor && !canRead(authUser(req), app)) {
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
@@ -199,7 +201,9 @@ export class TransitionEngine {
     update?: string,
     claim?: EffectContext['membershipClaim'],
   ): Promise<void> {
-    const recorded = writes.add(outcomeStatement(req.jobId, req.applicationId, outcome));
+    const recorded = writes.add(
+      outcomeStatement(req.jobId, req.applicationId, outcome, isTimerJob(req)),
+    );
     const counted = (part?: string) => (part ? `(SELECT count(*) FROM ${part})::int` : 'NULL::int');
     const checks: { recorded: number; updated: number | null; claimed: number | null } =
       await writes.run(
@@ -487,4 +491,9 @@ function refusedAs<T>(assess: () => T): T {
       throw new TransitionRefused(refusal(err.status, err.code, err.message, err.details));
     throw e;
   }
+}
+
+/** A timer's job, whose recorded refusal does not settle it (see `settles`). */
+function isTimerJob(req: TransitionRequest): boolean {
+  return Boolean(req.timerId);
 }

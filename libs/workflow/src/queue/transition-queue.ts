@@ -202,30 +202,51 @@ export class TransitionQueue implements OnApplicationShutdown {
   async runMany(jobs: readonly QueuedJob[]): Promise<number[]> {
     const deadline = performance.now() + TRANSITION_WAIT_MS;
     const before = await this.recordedStatuses(jobs.map((j) => j.jobId));
-    const pending = jobs.filter((j) => !before.has(j.jobId));
+    // A timer's recorded refusal does not settle it (`settles`): its job is run again.
+    const settled = (jobId: string) => (before.get(jobId) ?? 400) < 400;
+    const pending = jobs.filter((j) => !settled(j.jobId));
+    const refusedBefore = pending.filter((j) => before.has(j.jobId)).map((j) => j.jobId);
     let after = new Map<string, number>();
+    const failed = new Map<string, unknown>();
     if (pending.length > 0) {
       const { added, events } = await within(
-        this.queueMany(pending),
+        this.queueMany(pending, refusedBefore),
         deadline - performance.now(),
         () => {
           throw transitionPending();
         },
       );
-      await Promise.all(added.map((job) => waitForJob(job, events, deadline - performance.now())));
+      await Promise.all(
+        added.map((job) =>
+          // A refused timer's job fails (see TransitionWorker.fireTimer); its refusal is recorded.
+          waitForJob(job, events, deadline - performance.now()).catch((error: unknown) => {
+            if (!(error instanceof AppError) || error.code !== 'TRANSITION_FAILED') throw error;
+            failed.set(job.id!, error);
+          }),
+        ),
+      );
       after = await this.recordedStatuses(pending.map((j) => j.jobId));
     }
     return jobs.map(({ jobId }) => {
-      const status = before.get(jobId) ?? after.get(jobId);
-      if (status === undefined) throw new Error(`job ${jobId} finished without a recorded outcome`);
+      const status = settled(jobId) ? before.get(jobId) : after.get(jobId);
+      if (status === undefined) {
+        if (failed.has(jobId)) throw failed.get(jobId);
+        throw new Error(`job ${jobId} finished without a recorded outcome`);
+      }
       return status;
     });
   }
 
-  /** Jobs added in one round trip, with the reader that will hear their ends (see runMany for the bound). */
+  /**
+   * Jobs added in one round trip, with the reader that will hear their ends
+   * (see runMany for the bound). A job refused before failed, and is given
+   * fresh attempts first: adding an id the queue holds does nothing.
+   */
   private async queueMany(
     jobs: readonly QueuedJob[],
+    refusedBefore: readonly string[],
   ): Promise<{ added: Job[]; events: QueueEvents }> {
+    for (const jobId of refusedBefore) await this.rerunnable(jobId);
     const events = await this.events();
     const added = await this.queue.addBulk(
       jobs.map(({ name, data, jobId }) => ({ name, data, opts: { jobId, ...JOB_OPTIONS } })),
@@ -281,6 +302,16 @@ export class TransitionQueue implements OnApplicationShutdown {
       ...jobIds,
     ])) as number[];
     return new Set(positions.map((p) => jobIds[p - 1]));
+  }
+
+  /**
+   * Makes a finished job's id runnable again: failed, it gets fresh attempts;
+   * completed (a refusal recorded before refused timers' jobs failed), it is
+   * removed so that adding it again runs it.
+   */
+  private async rerunnable(jobId: string): Promise<void> {
+    if (await this.retryFailed(jobId)) return;
+    if ((await this.queue.getJobState(jobId)) === 'completed') await this.queue.remove(jobId);
   }
 
   /**

@@ -114,7 +114,8 @@ export class TimerScheduler {
    * each outcome; a firing may create timers already due, so it repeats until
    * none is. A timer whose firing was refused (e.g. the next deadline falls in
    * a year the official calendar does not cover yet) stays pending and is not
-   * tried again in this call: moving the clock must always return.
+   * tried again in this call: moving the clock must always return. The next
+   * move tries it again (a recorded refusal does not settle a timer).
    */
   async fireDue(now: Date): Promise<number> {
     let fired = 0;

@@ -142,8 +142,9 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     token?: string,
     clockReloaded = false,
   ): Promise<JobOutcome> {
+    let outcome: JobOutcome;
     try {
-      return await this.engine.apply({
+      outcome = await this.engine.apply({
         jobId: job.id!,
         applicationId: data.applicationId,
         actor: null,
@@ -162,6 +163,15 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       await job.moveToDelayed(wakeAt, token);
       throw new DelayedError();
     }
+    if (outcome.statusCode >= 400) {
+      // The timer stays pending and its refusal is recorded (see `settles`). The job fails,
+      // without BullMQ's retries, so that the reconcile's pass over overdue timers gives it
+      // fresh attempts each minute until the cause is put right; each refusal is logged.
+      const code = (outcome.body as { code?: unknown } | null)?.code;
+      this.logger.warn(`timer ${data.timerId} refused with ${outcome.statusCode} ${String(code)}`);
+      throw new UnrecoverableError(`timer refused: ${outcome.statusCode} ${String(code)}`);
+    }
+    return outcome;
   }
 
   /**
