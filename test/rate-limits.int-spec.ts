@@ -3,7 +3,11 @@ import type { Response } from 'supertest';
 import { PasswordHasher } from '@app/access';
 import Redis from 'ioredis';
 import { RateLimiter, RedisKeys } from '@app/redis';
-import { registerApplicant, APPLICANT_PASSWORD } from './factories/applicants.factory';
+import {
+  APPLICANT_PASSWORD,
+  registerApplicant,
+  registrationBody,
+} from './factories/applicants.factory';
 import {
   createTestApp,
   expectError,
@@ -249,5 +253,63 @@ describe('rate limits shared through Redis', () => {
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await limiter().consume([rule])).allowed).toBe(true);
     });
+  });
+});
+
+describe('registrations, limited per client before anything is checked', () => {
+  const REGISTRATION_PREFIX = `${TEST_ENV.REDIS_PREFIX}-rl-register`;
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(
+      {
+        ...LIMITS,
+        REDIS_PREFIX: REGISTRATION_PREFIX,
+        REGISTRATION_RATE_LIMIT_PER_IP: '3',
+        REGISTRATION_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      },
+      { withWorker: false },
+    );
+    await resetDatabase(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    const redis = new Redis(TEST_ENV.REDIS_URL);
+    try {
+      await deleteKeys(redis, `${REGISTRATION_PREFIX}:*`);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  const registerAt = (client: string, body: Record<string, unknown>) =>
+    t.http().post('/api/auth/register').set('x-forwarded-for', client).send(body);
+
+  it('refuses the 4th attempt of one client, whatever the first three answered, without hashing or writing; another client registers', async () => {
+    const client = freshClient();
+    const first = registrationBody();
+    expect((await registerAt(client, first)).status).toBe(201);
+    expectError(
+      await registerAt(client, registrationBody({ idNumber: '360124198503121000' })),
+      400,
+      'VALIDATION_FAILED',
+    );
+    // Whether an ID number has an account is what a prober would ask, number after number.
+    expectError(
+      await registerAt(client, registrationBody({ idNumber: first.idNumber })),
+      409,
+      'ID_NUMBER_REGISTERED',
+    );
+
+    const hash = jest.spyOn(t.app.get(PasswordHasher), 'hash');
+    try {
+      const refused = await withoutRowChanges(t, ['users'], () =>
+        registerAt(client, registrationBody()),
+      );
+      expectRateLimited(refused);
+      expect(hash).not.toHaveBeenCalled();
+    } finally {
+      hash.mockRestore();
+    }
+    expect((await registerAt(freshClient(), registrationBody())).status).toBe(201);
   });
 });

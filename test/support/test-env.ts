@@ -18,11 +18,12 @@ export const TEST_ENV: Record<string, string> = {
   ADMIN_USERNAME: 'root',
   ADMIN_PASSWORD: 'root-password',
   UPLOAD_DIR: `${process.env.TMPDIR ?? '/tmp'}/housing-test-uploads-${TEST_RUN_ID}`,
-  // Every test logs in from 127.0.0.1 under one Redis prefix: with the production
-  // limits, one file's failed logins would refuse another file's logins. The
+  // Every test logs in and registers from 127.0.0.1 under one Redis prefix: with the
+  // production limits, one file's attempts would refuse another file's. The
   // tests of the limits set their own (test/rate-limits.int-spec.ts).
   LOGIN_RATE_LIMIT_PER_USERNAME: '1000',
   LOGIN_RATE_LIMIT_PER_IP: '10000',
+  REGISTRATION_RATE_LIMIT_PER_IP: '100000',
 };
 
 Object.assign(process.env, TEST_ENV);

@@ -47,7 +47,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<string[]> 
       await users.createStaff({ ...s, password: DEMO_PASSWORD });
   }
   if (!(await users.findForLogin(DEMO_APPLICANT.username))) {
-    await app.get(AuthService).register({ ...DEMO_APPLICANT, password: DEMO_PASSWORD });
+    await app.get(AuthService).register({ ...DEMO_APPLICANT, password: DEMO_PASSWORD }, undefined);
   }
 
   const campaigns = app.get(CampaignsService);

@@ -6,6 +6,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { RegistrationThrottle } from './registration-throttle';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
@@ -18,6 +19,7 @@ import { UsersService } from './users.service';
     TokenService,
     UsersService,
     LoginThrottle,
+    RegistrationThrottle,
     AuthService,
     AuthGuard,
     AdminBootstrap,

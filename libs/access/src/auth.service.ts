@@ -6,6 +6,7 @@ import { validateResidentId } from '@app/domain';
 import { AppError, isDependencyOutage } from '@app/http';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { RegistrationThrottle } from './registration-throttle';
 import { RegisterDto, UserView } from './user.dto';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
@@ -30,11 +31,18 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly throttle: LoginThrottle,
+    private readonly registrations: RegistrationThrottle,
     private readonly audit: AuditLog,
   ) {}
 
-  /** An applicant account; the resident ID number must be valid (GB 11643), or 400 with every issue. */
-  async register(dto: RegisterDto): Promise<UserView> {
+  /**
+   * An applicant account; the resident ID number must be valid (GB 11643), or
+   * 400 with every issue. Each attempt counts against the client's address
+   * first (`address`: the HTTP client's; undefined for the service's own
+   * callers, the demo seed and the simulator, which count under one key).
+   */
+  async register(dto: RegisterDto, address: string | undefined): Promise<UserView> {
+    await this.registrations.admit(address);
     const id = validateResidentId(dto.idNumber, { today: shanghaiDateOf(this.clock.now()) });
     if (!id.ok) {
       throw AppError.badRequest(

@@ -24,6 +24,8 @@ export type EvictionPolicyMode = (typeof EVICTION_POLICY_MODES)[number];
 export const DEFAULT_LOGIN_LIMIT_PER_USERNAME = 5;
 export const DEFAULT_LOGIN_LIMIT_PER_IP = 30;
 export const DEFAULT_LOGIN_WINDOW_SECONDS = 15 * 60;
+export const DEFAULT_REGISTRATION_LIMIT_PER_IP = 30;
+export const DEFAULT_REGISTRATION_WINDOW_SECONDS = 3600;
 export const DEFAULT_OBJECTION_LIMIT = 10;
 export const DEFAULT_OBJECTION_WINDOW_SECONDS = 3600;
 
@@ -173,6 +175,25 @@ export class AppConfig {
   @Max(7 * 24 * 3600)
   loginRateWindowSeconds = DEFAULT_LOGIN_WINDOW_SECONDS;
 
+  /**
+   * Registrations per client address (IPv6: per /64) in the window, counted
+   * before anything is checked: each costs a scrypt hash (32 MiB, a quarter of a
+   * second of CPU) and says whether an ID number has an account. Enough for a
+   * community's desk registering its households; an office whose desks share
+   * one address raises it (or names its proxy in TRUST_PROXY).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  registrationRateLimitPerIp = DEFAULT_REGISTRATION_LIMIT_PER_IP;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  registrationRateWindowSeconds = DEFAULT_REGISTRATION_WINDOW_SECONDS;
+
   /** Objections one client may file in the window: enough for a neighbour, too few for a flood. */
   @Transform(toInt)
   @IsInt()
@@ -231,6 +252,8 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   loginRateLimitPerUsername: 'LOGIN_RATE_LIMIT_PER_USERNAME',
   loginRateLimitPerIp: 'LOGIN_RATE_LIMIT_PER_IP',
   loginRateWindowSeconds: 'LOGIN_RATE_WINDOW_SECONDS',
+  registrationRateLimitPerIp: 'REGISTRATION_RATE_LIMIT_PER_IP',
+  registrationRateWindowSeconds: 'REGISTRATION_RATE_WINDOW_SECONDS',
   objectionRateLimit: 'OBJECTION_RATE_LIMIT',
   objectionRateWindowSeconds: 'OBJECTION_RATE_WINDOW_SECONDS',
   noticeFirstDayExcluded: 'NOTICE_FIRST_DAY_EXCLUDED',

@@ -66,6 +66,8 @@ export class FaultBed {
       REDIS_PREFIX: 'hs-fault',
       CLOCK: options.clock,
       JWT_SECRET: TEST_ENV.JWT_SECRET,
+      // 'hs-fault' outlives a run: registrations from 127.0.0.1 would add up across runs.
+      REGISTRATION_RATE_LIMIT_PER_IP: TEST_ENV.REGISTRATION_RATE_LIMIT_PER_IP,
       UPLOAD_DIR: join(logDir, 'uploads'),
       // Under the system clock, deadlines follow today: the calendar must know the weeks around it.
       ...(options.clock === 'system' ? calendarAroundToday() : {}),

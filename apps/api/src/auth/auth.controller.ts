@@ -11,8 +11,11 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  register(@Body() dto: RegisterDto): Promise<UserView> {
-    return this.auth.register(dto);
+  @ApiTooManyRequestsResponse({
+    description: 'RATE_LIMITED: too many registrations from this client; see Retry-After',
+  })
+  register(@Body() dto: RegisterDto, @Req() req: Request): Promise<UserView> {
+    return this.auth.register(dto, req.ip);
   }
 
   @Public()

@@ -158,7 +158,7 @@ async function registerFirstApplicant(
     idNumber: applicant.idNumber,
     phone: first.phone,
   });
-  const view = await app.get(AuthService).register(dto);
+  const view = await app.get(AuthService).register(dto, undefined);
   const [row]: { password_hash: string }[] = await app
     .get(DataSource)
     .query(`SELECT password_hash FROM users WHERE id = $1`, [view.id]);

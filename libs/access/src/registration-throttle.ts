@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { AppError, clientKey } from '@app/http';
+import { RateLimiter, RedisKeys } from '@app/redis';
+
+/**
+ * Registrations, counted per client address in Redis (shared by every API
+ * process). Every attempt counts, admitted before the body is checked or the
+ * password hashed: registration needs no account, and without a limit anyone
+ * could make the service hash passwords (32 MiB of scrypt each) as fast as they
+ * can send, or ask ID number after ID number whether it has an account.
+ */
+@Injectable()
+export class RegistrationThrottle {
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Counts the attempt, or refuses it with 429 RATE_LIMITED and Retry-After. */
+  async admit(address: string | undefined): Promise<void> {
+    const decision = await this.limiter.consume([
+      {
+        key: this.keys.key('rate', 'register', 'client', clientKey(address)),
+        limit: this.config.registrationRateLimitPerIp,
+        windowSeconds: this.config.registrationRateWindowSeconds,
+      },
+    ]);
+    if (!decision.allowed) {
+      throw AppError.rateLimited(
+        'Too many registrations from this client; try again later',
+        decision.retryAfterSeconds,
+      );
+    }
+  }
+}
