@@ -86,8 +86,14 @@ export const TRANSITION_ATTEMPTS = 8;
 export const TRANSITION_BACKOFF = { type: 'exponential', delay: 250 } as const;
 /** How long an HTTP request waits for its transition before answering 503 (the job still runs). */
 export const TRANSITION_WAIT_MS = 15_000;
-/** Finished jobs kept in Redis for replays; the outcome itself is kept in PostgreSQL. */
-export const KEEP_COMPLETED = { age: 24 * 3600, count: 100_000 } as const;
+/**
+ * How long Redis keeps a finished job: an hour. Its data is what the command
+ * carried (a reviewer's corrections with ID numbers and incomes, the actor's
+ * name), and the outcome a replay answers is in PostgreSQL, so the job is
+ * needed only until its waiter has heard of it (BullMQ answers a waiter that
+ * comes after the job is gone with a failure). It was 24 h.
+ */
+export const KEEP_COMPLETED = { age: 3600, count: 100_000 } as const;
 export const KEEP_FAILED = { age: 7 * 24 * 3600 } as const;
 /** How often each worker rebuilds missing timer jobs from PostgreSQL. */
 export const TIMER_RECONCILE_INTERVAL_MS = 60_000;
