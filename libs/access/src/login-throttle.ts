@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import { AppError, clientKey } from '@app/http';
+import { clientKey } from '@app/http';
 import { RateAttempt, RateLimiter, RedisKeys } from '@app/redis';
 
 /**
@@ -24,26 +24,22 @@ export class LoginThrottle {
   /** The admitted attempt, or a 429 RATE_LIMITED with Retry-After. */
   async admit(username: string, address: string | undefined): Promise<RateAttempt> {
     const window = this.config.loginRateWindowSeconds;
-    const decision = await this.limiter.consume([
-      {
-        // Hashed: the key space should not be a list of the usernames people tried.
-        key: this.keys.key('rate', 'login', 'user', digest(username)),
-        limit: this.config.loginRateLimitPerUsername,
-        windowSeconds: window,
-      },
-      {
-        key: this.keys.key('rate', 'login', 'client', clientKey(address)),
-        limit: this.config.loginRateLimitPerIp,
-        windowSeconds: window,
-      },
-    ]);
-    if (!decision.allowed) {
-      throw AppError.rateLimited(
-        'Too many failed logins; try again later',
-        decision.retryAfterSeconds,
-      );
-    }
-    return decision.attempt;
+    return this.limiter.admit(
+      [
+        {
+          // Hashed: the key space should not be a list of the usernames people tried.
+          key: this.keys.key('rate', 'login', 'user', digest(username)),
+          limit: this.config.loginRateLimitPerUsername,
+          windowSeconds: window,
+        },
+        {
+          key: this.keys.key('rate', 'login', 'client', clientKey(address)),
+          limit: this.config.loginRateLimitPerIp,
+          windowSeconds: window,
+        },
+      ],
+      'Too many failed logins; try again later',
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { AppError, clientKey } from '@app/http';
+import { clientKey } from '@app/http';
 import { RateLimiter, RedisKeys } from '@app/redis';
 
 /**
@@ -20,18 +20,15 @@ export class RegistrationThrottle {
 
   /** Counts the attempt, or refuses it with 429 RATE_LIMITED and Retry-After. */
   async admit(address: string | undefined): Promise<void> {
-    const decision = await this.limiter.consume([
-      {
-        key: this.keys.key('rate', 'register', 'client', clientKey(address)),
-        limit: this.config.registrationRateLimitPerIp,
-        windowSeconds: this.config.registrationRateWindowSeconds,
-      },
-    ]);
-    if (!decision.allowed) {
-      throw AppError.rateLimited(
-        'Too many registrations from this client; try again later',
-        decision.retryAfterSeconds,
-      );
-    }
+    await this.limiter.admit(
+      [
+        {
+          key: this.keys.key('rate', 'register', 'client', clientKey(address)),
+          limit: this.config.registrationRateLimitPerIp,
+          windowSeconds: this.config.registrationRateWindowSeconds,
+        },
+      ],
+      'Too many registrations from this client; try again later',
+    );
   }
 }

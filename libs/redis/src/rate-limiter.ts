@@ -89,6 +89,13 @@ export class RateLimiter {
     return { allowed: true, attempt: { keys: rules.map((r) => r.key), token } };
   }
 
+  /** `consume`, refusing with 429 RATE_LIMITED and Retry-After (saying `refusal`) when not admitted. */
+  async admit(rules: RateRule[], refusal: string): Promise<RateAttempt> {
+    const decision = await this.consume(rules);
+    if (!decision.allowed) throw AppError.rateLimited(refusal, decision.retryAfterSeconds);
+    return decision.attempt;
+  }
+
   /** Gives an admitted attempt back: it no longer counts under any of its keys. */
   async refund(attempt: RateAttempt): Promise<void> {
     await Promise.all(attempt.keys.map((key) => this.redis.zrem(key, attempt.token)));

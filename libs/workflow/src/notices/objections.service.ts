@@ -66,18 +66,15 @@ export class ObjectionsService {
    * address (OBJECTION_RATE_LIMIT per OBJECTION_RATE_WINDOW_SECONDS).
    */
   private async rateLimit(client: string): Promise<void> {
-    const decision = await this.limiter.consume([
-      {
-        key: this.keys.key('rate', 'objection', clientKey(client)),
-        limit: this.config.objectionRateLimit,
-        windowSeconds: this.config.objectionRateWindowSeconds,
-      },
-    ]);
-    if (!decision.allowed) {
-      throw AppError.rateLimited(
-        'Too many objections from this client; try again later',
-        decision.retryAfterSeconds,
-      );
-    }
+    await this.limiter.admit(
+      [
+        {
+          key: this.keys.key('rate', 'objection', clientKey(client)),
+          limit: this.config.objectionRateLimit,
+          windowSeconds: this.config.objectionRateWindowSeconds,
+        },
+      ],
+      'Too many objections from this client; try again later',
+    );
   }
 }
