@@ -131,11 +131,20 @@ describe('a timer refused for a year the calendar lacked, once the year is added
     const refused = await recorded(before, timer.id);
     expect(refused).toEqual({ status_code: 422, code: 'CALENDAR_DATA_MISSING' });
     expect(await statusOf(before, id)).toBe('community_notice');
-    // The job failed: the reconcile's pass over overdue timers gives such a job fresh attempts.
-    expect(await before.app.get(TransitionQueue).queue.getJobState(timer.id)).toBe('failed');
+    // The job failed: the reconcile's pass over overdue timers gives such a job fresh attempts,
+    // a few minutes after its refusal (not at every worker's every pass).
+    const queue = before.app.get(TransitionQueue);
+    expect(await queue.queue.getJobState(timer.id)).toBe('failed');
+    const job = await queue.queue.getJob(timer.id);
+    expect(job?.failedReason).toBe('timer refused: 422 CALENDAR_DATA_MISSING');
+    expect(
+      await queue.retryFailed(timer.id, { refusedBefore: new Date(Date.now() - 60_000) }),
+    ).toBe(false);
+    expect(await queue.queue.getJobState(timer.id)).toBe('failed');
     // Refused again on a later move while the year is still lacking, and the move returns.
     await setClock(before, admin, '2026-12-30T10:00:00+08:00');
     expect(await statusOf(before, id)).toBe('community_notice');
+    expect(await queue.queue.getJobState(timer.id)).toBe('failed');
     await before.close();
     before = undefined;
 

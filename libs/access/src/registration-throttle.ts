@@ -5,7 +5,8 @@ import { RateLimiter, RedisKeys } from '@app/redis';
 
 /**
  * Registrations, counted per client address in Redis (shared by every API
- * process). Every attempt counts, admitted before the body is checked or the
+ * process). Every well-formed attempt counts (the validation pipe refuses the
+ * others first, at no cost), admitted before the ID number is checked or the
  * password hashed: registration needs no account, and without a limit anyone
  * could make the service hash passwords (32 MiB of scrypt each) as fast as they
  * can send, or ask ID number after ID number whether it has an account.

@@ -176,9 +176,10 @@ export class AppConfig {
   loginRateWindowSeconds = DEFAULT_LOGIN_WINDOW_SECONDS;
 
   /**
-   * Registrations per client address (IPv6: per /64) in the window, counted
-   * before anything is checked: each costs a scrypt hash (32 MiB, a quarter of a
-   * second of CPU) and says whether an ID number has an account. Enough for a
+   * Well-formed registrations per client address (IPv6: per /64) in the
+   * window, counted before the ID number is checked or the password hashed:
+   * each costs a scrypt hash (32 MiB, a quarter of a second of CPU) and says
+   * whether an ID number has an account. Enough for a
    * community's desk registering its households; an office whose desks share
    * one address raises it (or names its proxy in TRUST_PROXY).
    */

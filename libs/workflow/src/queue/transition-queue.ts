@@ -21,10 +21,15 @@ import {
 } from '@app/queue';
 
 const TIMER_JOBS_MARK = 'timer-jobs-rebuilt';
+/** How a refused timer's failed job begins its reason (TransitionWorker.fireTimer). */
+export const TIMER_REFUSED = 'timer refused';
 /** How every transition job is kept and retried. */
 const JOB_OPTIONS = {
   attempts: TRANSITION_ATTEMPTS,
   backoff: TRANSITION_BACKOFF,
+  // BullMQ appends each failure's stack to the job and a retry keeps them: a refused
+  // timer's job, retried until its cause is put right, would grow without end.
+  stackTraceLimit: 5,
   removeOnComplete: KEEP_COMPLETED,
   removeOnFail: KEEP_FAILED,
 };
@@ -311,18 +316,26 @@ export class TransitionQueue implements OnApplicationShutdown {
    */
   private async rerunnable(jobId: string): Promise<void> {
     if (await this.retryFailed(jobId)) return;
-    if ((await this.queue.getJobState(jobId)) === 'completed') await this.queue.remove(jobId);
+    if ((await this.queue.getJobState(jobId)) !== 'completed') return;
+    // Refused while it runs again (an overlapping move re-added it): adding it waits for that run.
+    await this.queue.remove(jobId).catch(() => undefined);
   }
 
   /**
    * Puts a job that failed for good back in the queue with fresh attempts (a
    * timer or a repeated command whose every attempt met a database that was
-   * down). True if it did.
+   * down, a refused timer); a refused timer's only if it was refused before
+   * `refusedBefore`, when given. True if it did.
    */
-  async retryFailed(jobId: string): Promise<boolean> {
+  async retryFailed(
+    jobId: string,
+    { refusedBefore }: { refusedBefore?: Date } = {},
+  ): Promise<boolean> {
     if ((await this.queue.getJobState(jobId)) !== 'failed') return false;
     const job = await this.queue.getJob(jobId);
     if (!job) return false;
+    const refused = job.failedReason?.startsWith(TIMER_REFUSED) ?? false;
+    if (refused && refusedBefore && (job.finishedOn ?? 0) > refusedBefore.getTime()) return false;
     try {
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     } catch (error) {

@@ -56,8 +56,11 @@ export class TimerScheduler {
    * there is gone: a wipe, a Redis without persistence restarted). Otherwise a
    * pass looks only at timers created since shortly before the last one began
    * (a crash between a commit and its scheduling) and at timers well past due:
-   * one whose job failed for good (every attempt met a database that was down)
-   * gets fresh attempts, since the row says it has not fired. Re-adding every
+   * one whose job failed for good (every attempt met a database that was down,
+   * or it was refused) gets fresh attempts, since the row says it has not
+   * fired; a refused one OVERDUE_GRACE_MS after its last refusal, so that a
+   * timer refused until someone puts its cause right is tried every few
+   * minutes, not by every worker at every pass. Re-adding every
    * pending timer every minute cost each worker seconds of Redis work at a
    * county's scale. Returns how many it visited.
    */
@@ -89,7 +92,7 @@ export class TimerScheduler {
           if (
             t.dueAt < overdueBefore &&
             !missing.has(t.id) &&
-            (await this.transitions.retryFailed(t.id))
+            (await this.transitions.retryFailed(t.id, { refusedBefore: overdueBefore }))
           )
             retried += 1;
         visited += batch.length;

@@ -17,6 +17,7 @@ import {
   TransitionJobName,
 } from '@app/queue';
 import { TimerNotDue, TransitionEngine } from '../engine/transition-engine';
+import { TIMER_REFUSED } from '../queue/transition-queue';
 import { TimerScheduler } from '../timers/timer-scheduler';
 
 /** Jobs a worker process applies at once; each holds one database connection while it runs. */
@@ -165,11 +166,10 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
     }
     if (outcome.statusCode >= 400) {
       // The timer stays pending and its refusal is recorded (see `settles`). The job fails,
-      // without BullMQ's retries, so that the reconcile's pass over overdue timers gives it
-      // fresh attempts each minute until the cause is put right; each refusal is logged.
+      // without BullMQ's retries (logged by the 'failed' handler), so that the reconcile's
+      // pass over overdue timers gives it fresh attempts until the cause is put right.
       const code = (outcome.body as { code?: unknown } | null)?.code;
-      this.logger.warn(`timer ${data.timerId} refused with ${outcome.statusCode} ${String(code)}`);
-      throw new UnrecoverableError(`timer refused: ${outcome.statusCode} ${String(code)}`);
+      throw new UnrecoverableError(`${TIMER_REFUSED}: ${outcome.statusCode} ${String(code)}`);
     }
     return outcome;
   }
