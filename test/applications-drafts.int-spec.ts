@@ -632,14 +632,21 @@ describe('applications: drafts', () => {
       expect(after).toMatchObject({ status: 'community_review', countedArea: 30, version: 2 });
     });
 
-    it('frees a member the applicant removes from a returned application once it is resubmitted', async () => {
-      const body = family();
+    /** `body`'s application, submitted and returned by its community's reviewer. */
+    async function returnedApplication(body: ReturnType<typeof family>) {
       const ready = await submittable(t, applicant.token, body);
-      const submit = () =>
-        t.http().post(`/api/applications/${ready.id}/submit`).set(bearer(applicant.token));
-      expect((await submit()).status).toBe(200);
+      await submitAs(ready.id).expect(200);
       const reviewer = await createStaff(t, admin, 'community_reviewer', community, '赵社区');
       await returnForMaterials(t, { ...reviewer, name: '赵社区' }, ready.id);
+      return ready;
+    }
+    const submitAs = (id: string) =>
+      t.http().post(`/api/applications/${id}/submit`).set(bearer(applicant.token));
+
+    it('frees a member the applicant removes from a returned application once it is resubmitted', async () => {
+      const body = family();
+      const ready = await returnedApplication(body);
+      const submit = () => submitAs(ready.id);
 
       const oldSon = body.members[2].idNumber;
       const newSon = residentId({ birthDate: '2010-09-01', sex: 'male', order: 95 });
@@ -667,14 +674,7 @@ describe('applications: drafts', () => {
     });
 
     it('answers 409 PLACE_FIXED_AFTER_SUBMISSION to moving a returned application to another community or campaign, and changes nothing', async () => {
-      const ready = await submittable(t, applicant.token, family());
-      await t
-        .http()
-        .post(`/api/applications/${ready.id}/submit`)
-        .set(bearer(applicant.token))
-        .expect(200);
-      const reviewer = await createStaff(t, admin, 'community_reviewer', community, '赵社区');
-      await returnForMaterials(t, { ...reviewer, name: '赵社区' }, ready.id);
+      const ready = await returnedApplication(family());
       const returned = await getApplication(t, applicant.token, ready.id);
       const otherTown = tree.towns[1].communities[0];
       const otherCampaign = (

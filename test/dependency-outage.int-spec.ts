@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:net';
 import { Client, Pool } from 'pg';
+import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { isDependencyOutage } from '@app/http';
@@ -213,6 +214,27 @@ describe('a command while its Redis is out of reach', () => {
     await proxy?.cut();
   });
 
+  /**
+   * `send` with Redis cut answers 503 TRANSITION_PENDING within the command's
+   * wait; then, Redis back, the answer of its first repeat that is not a 503.
+   */
+  async function pendingWhileAwayThenRepeated(
+    send: () => PromiseLike<Response>,
+  ): Promise<Response> {
+    await proxy.cut();
+    const started = performance.now();
+    const during = await send();
+    const waitedMs = performance.now() - started;
+    expectError(during, 503, 'TRANSITION_PENDING');
+    // Bounded by the command's wait (not by Redis coming back); margin for a loaded machine.
+    expect(waitedMs).toBeLessThan(TRANSITION_WAIT_MS + 5_000);
+
+    await proxy.restore();
+    let after = await send();
+    for (let tries = 0; after.status === 503 && tries < 10; tries++) after = await send();
+    return after;
+  }
+
   it('answers 503 TRANSITION_PENDING within the wait instead of hanging, and its repeat applies it once Redis is back', async () => {
     const admin = await adminToken(t);
     const tree = await createRegionTree(t, admin, 1, 1);
@@ -231,17 +253,7 @@ describe('a command while its Redis is out of reach', () => {
         .set(bearer(applicant.token))
         .set('idempotency-key', 'submit-while-redis-away');
 
-    await proxy.cut();
-    const started = performance.now();
-    const during = await submit();
-    const waitedMs = performance.now() - started;
-    expectError(during, 503, 'TRANSITION_PENDING');
-    // Bounded by the command's wait (not by Redis coming back); margin for a loaded machine.
-    expect(waitedMs).toBeLessThan(TRANSITION_WAIT_MS + 5_000);
-
-    await proxy.restore();
-    let after = await submit();
-    for (let tries = 0; after.status === 503 && tries < 10; tries++) after = await submit();
+    const after = await pendingWhileAwayThenRepeated(submit);
     expect({ status: after.status, state: (after.body as { status?: string }).status }).toEqual({
       status: 200,
       state: 'community_review',
@@ -259,16 +271,7 @@ describe('a command while its Redis is out of reach', () => {
     const past = new Date(deadline.due_at.getTime() + 24 * 3600_000).toISOString();
     const move = () => t.http().post('/api/admin/clock').set(bearer(admin)).send({ now: past });
 
-    await proxy.cut();
-    const started = performance.now();
-    const during = await move();
-    const waitedMs = performance.now() - started;
-    expectError(during, 503, 'TRANSITION_PENDING');
-    expect(waitedMs).toBeLessThan(TRANSITION_WAIT_MS + 5_000);
-
-    await proxy.restore();
-    let after = await move();
-    for (let tries = 0; after.status === 503 && tries < 10; tries++) after = await move();
+    const after = await pendingWhileAwayThenRepeated(move);
     expect(after.status).toBe(200);
     const history: { type: string }[] = await t.db.query(
       `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,

@@ -19,10 +19,11 @@ export const JSON_BODY_LIMIT = '256kb';
  * tests exercise exactly what clients meet.
  */
 export function configureHttpApp(app: INestApplication): void {
-  const trustProxy = trustProxySetting(app.get(AppConfig));
+  const config = app.get(AppConfig);
+  const trustProxy = trustProxySetting(config);
   // The client's address (rate limits, audit) is X-Forwarded-For only from the proxies named here.
   (app as NestExpressApplication).set('trust proxy', trustProxy);
-  holdIdleConnections(app.getHttpServer() as Server, app.get(AppConfig).httpKeepAliveSeconds);
+  holdIdleConnections(app.getHttpServer() as Server, config.httpKeepAliveSeconds);
   app.setGlobalPrefix('api');
   app.use(requestId({ trustIncoming: trustProxy !== false }));
   app.use(helmet());

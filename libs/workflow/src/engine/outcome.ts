@@ -67,8 +67,8 @@ export function outcomeStatement(
  * job is tried again (the periodic reconcile, the next move of the manual
  * clock) and its outcome then replaces the refusal.
  */
-export function settles(outcome: JobOutcome, isTimerJob: boolean): boolean {
-  return !isTimerJob || outcome.statusCode < 400;
+export function settles(statusCode: number, isTimerJob: boolean): boolean {
+  return !isTimerJob || statusCode < 400;
 }
 
 /** The outcome recorded for a job, or null when it has not been applied. */

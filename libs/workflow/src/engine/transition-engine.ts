@@ -112,7 +112,7 @@ export class TransitionEngine {
     const reads = await readUnderLock(tx, req, app, campaign);
     // The same job delivered twice at once: the second waited on the lock while
     // the first committed, and must answer the first's outcome, not apply again.
-    if (reads.recorded && settles(reads.recorded, isTimerJob(req)))
+    if (reads.recorded && settles(reads.recorded.statusCode, isTimerJob(req)))
       return { outcome: reads.recorded, timers: [] };
     if (req.actor && !canRead(authUser(req), app)) {
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { readOutcome } from '../engine/outcome';
+import { readOutcome, settles } from '../engine/outcome';
 import { AppConfig } from '@app/config';
 import { AppError, isDependencyOutage } from '@app/http';
 import {
@@ -165,12 +165,9 @@ export class TransitionQueue implements OnApplicationShutdown {
       const recorded = await this.recordedOutcome(jobId);
       if (recorded) return recorded;
     }
-    const { job, events } = await within(
+    const { job, events } = await byDeadline(
       this.queueCommand(name, data, { jobId, replayable }),
-      deadline - performance.now(),
-      () => {
-        throw transitionPending();
-      },
+      deadline,
     );
     await waitForJob(job, events, deadline - performance.now());
     // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
@@ -207,20 +204,16 @@ export class TransitionQueue implements OnApplicationShutdown {
   async runMany(jobs: readonly QueuedJob[]): Promise<number[]> {
     const deadline = performance.now() + TRANSITION_WAIT_MS;
     const before = await this.recordedStatuses(jobs.map((j) => j.jobId));
-    // A timer's recorded refusal does not settle it (`settles`): its job is run again.
-    const settled = (jobId: string) => (before.get(jobId) ?? 400) < 400;
+    const settled = (jobId: string) => {
+      const status = before.get(jobId);
+      return status !== undefined && settles(status, true);
+    };
     const pending = jobs.filter((j) => !settled(j.jobId));
     const refusedBefore = pending.filter((j) => before.has(j.jobId)).map((j) => j.jobId);
     let after = new Map<string, number>();
     const failed = new Map<string, unknown>();
     if (pending.length > 0) {
-      const { added, events } = await within(
-        this.queueMany(pending, refusedBefore),
-        deadline - performance.now(),
-        () => {
-          throw transitionPending();
-        },
-      );
+      const { added, events } = await byDeadline(this.queueMany(pending, refusedBefore), deadline);
       await Promise.all(
         added.map((job) =>
           // A refused timer's job fails (see TransitionWorker.fireTimer); its refusal is recorded.
@@ -244,14 +237,14 @@ export class TransitionQueue implements OnApplicationShutdown {
 
   /**
    * Jobs added in one round trip, with the reader that will hear their ends
-   * (see runMany for the bound). A job refused before failed, and is given
-   * fresh attempts first: adding an id the queue holds does nothing.
+   * (see runMany for the bound). A job refused before failed (TransitionWorker.fireTimer),
+   * and is given fresh attempts first: adding an id the queue holds does nothing.
    */
   private async queueMany(
     jobs: readonly QueuedJob[],
     refusedBefore: readonly string[],
   ): Promise<{ added: Job[]; events: QueueEvents }> {
-    for (const jobId of refusedBefore) await this.rerunnable(jobId);
+    for (const jobId of refusedBefore) await this.retryFailed(jobId);
     const events = await this.events();
     const added = await this.queue.addBulk(
       jobs.map(({ name, data, jobId }) => ({ name, data, opts: { jobId, ...JOB_OPTIONS } })),
@@ -307,18 +300,6 @@ export class TransitionQueue implements OnApplicationShutdown {
       ...jobIds,
     ])) as number[];
     return new Set(positions.map((p) => jobIds[p - 1]));
-  }
-
-  /**
-   * Makes a finished job's id runnable again: failed, it gets fresh attempts;
-   * completed (a refusal recorded before refused timers' jobs failed), it is
-   * removed so that adding it again runs it.
-   */
-  private async rerunnable(jobId: string): Promise<void> {
-    if (await this.retryFailed(jobId)) return;
-    if ((await this.queue.getJobState(jobId)) !== 'completed') return;
-    // Refused while it runs again (an overlapping move re-added it): adding it waits for that run.
-    await this.queue.remove(jobId).catch(() => undefined);
   }
 
   /**
@@ -410,6 +391,13 @@ export async function waitForJob(
     }
     throw transitionPending();
   }
+}
+
+/** The step's result, or 503 TRANSITION_PENDING once the command's deadline passes first. */
+function byDeadline<T>(step: Promise<T>, deadline: number): Promise<T> {
+  return within(step, deadline - performance.now(), () => {
+    throw transitionPending();
+  });
 }
 
 function transitionPending(): AppError {
