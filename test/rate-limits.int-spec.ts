@@ -50,6 +50,16 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+/** Deletes every key under `prefix` (a key space of this file's own), on a connection of its own. */
+async function dropKeySpace(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_ENV.REDIS_URL);
+  try {
+    await deleteKeys(redis, `${prefix}:*`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function expectRateLimited(res: Response, windowSeconds = WINDOW_SECONDS): void {
   expectError(res, 429, 'RATE_LIMITED');
   const retryAfter = Number(res.headers['retry-after']);
@@ -75,12 +85,7 @@ describe('rate limits shared through Redis', () => {
   afterAll(async () => {
     await b.close();
     await a.close();
-    const redis = new Redis(TEST_ENV.REDIS_URL);
-    try {
-      await deleteKeys(redis, `${PREFIX}:*`);
-    } finally {
-      redis.disconnect();
-    }
+    await dropKeySpace(PREFIX);
   });
 
   const loginAt = (app: TestApp, client: string, username: string, password: string) =>
@@ -273,12 +278,7 @@ describe('registrations, limited per client before anything is checked', () => {
   });
   afterAll(async () => {
     await t.close();
-    const redis = new Redis(TEST_ENV.REDIS_URL);
-    try {
-      await deleteKeys(redis, `${REGISTRATION_PREFIX}:*`);
-    } finally {
-      redis.disconnect();
-    }
+    await dropKeySpace(REGISTRATION_PREFIX);
   });
 
   const registerAt = (client: string, body: Record<string, unknown>) =>
