@@ -6,7 +6,7 @@ import { familyBody, setClock } from './factories/applications.factory';
 import { createCampaign } from './factories/campaigns.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { createStaff } from './factories/users.factory';
-import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
+import { adminToken, bearer, createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { decide, draftIn, readyDraftOf, submit, workflowWorld } from './support/workflow-fixture';
 
 /**
@@ -145,6 +145,20 @@ describe('a timer refused for a year the calendar lacked, once the year is added
     await setClock(before, admin, '2026-12-30T10:00:00+08:00');
     expect(await statusOf(before, id)).toBe('community_notice');
     expect(await queue.queue.getJobState(timer.id)).toBe('failed');
+    // The administrators are alerted once, however often the timer is refused again;
+    // the reviewers' alerts are for overdue reviews of their own level.
+    const refusalAlert = {
+      applicationId: id,
+      kind: 'timer_refused',
+      level: 'community',
+      toLevel: 'admin',
+      message: expect.stringMatching(
+        /^社区公示期满（2026-12-29T00:00:00\+08:00）后的处理未能执行：CALENDAR_DATA_MISSING /,
+      ),
+      at: '2026-12-30T09:00:00+08:00',
+    };
+    expect(await alertsSeen(before, admin)).toEqual([{ id: expect.any(String), ...refusalAlert }]);
+    expect(await alertsSeen(before, reviewer.token)).toEqual([]);
     await before.close();
     before = undefined;
 
@@ -157,8 +171,18 @@ describe('a timer refused for a year the calendar lacked, once the year is added
       [timer.id],
     );
     expect(fired.fired_at).not.toBeNull();
+    // Applied at last: the alert stays, as the record of the days the application waited.
+    expect(await alertsSeen(after, await adminToken(after))).toEqual([
+      { id: expect.any(String), ...refusalAlert },
+    ]);
   }, 90_000);
 });
+
+async function alertsSeen(t: TestApp, token: string): Promise<Record<string, unknown>[]> {
+  const res = await t.http().get('/api/alerts').set(bearer(token));
+  expect(res.status).toBe(200);
+  return res.body as Record<string, unknown>[];
+}
 
 async function recorded(t: TestApp, jobId: string) {
   const [row]: { status_code: number; code: string | null }[] = await t.db.query(

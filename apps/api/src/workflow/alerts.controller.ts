@@ -9,7 +9,10 @@ import { AlertsService } from '@app/workflow';
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
-  /** Overdue reviews raised to the caller's level, inside their region. */
+  /**
+   * Overdue reviews raised to the caller's level, inside their region; to
+   * administrators, also the timers the engine refused (see raiseRefusedTimerAlert).
+   */
   @Get()
   @Roles('community_reviewer', 'town_reviewer', 'bureau_reviewer', 'admin')
   list(@CurrentUser() user: AuthUser) {

@@ -4,7 +4,8 @@ import { AuthUser, REVIEWER_SCOPE, isReviewer } from '@app/access';
 import { formatShanghaiInstant } from '@app/calendar';
 
 /**
- * Overdue alerts raised to the level above. A reviewer sees the alerts raised
+ * Overdue alerts raised to the level above, and refused timers raised to the
+ * administrators (`raiseRefusedTimerAlert`). A reviewer sees the alerts raised
  * to their level inside their region; an administrator sees every alert.
  */
 @Injectable()

@@ -12,6 +12,7 @@ import { Campaign } from '@app/campaigns';
 import { Effect, maskName, perCapitaForDisplay, ReviewLevel } from '@app/domain';
 import { translateCalendarErrors, WorkingDaysService } from '@app/working-days';
 import { WriteBatch } from '@app/database';
+import { overdueMessage } from '../alerts/alert-messages';
 import { closeNoticeStatement } from '../notices/notice-store';
 import {
   cancelTimersStatement,
@@ -114,7 +115,7 @@ export class EffectExecutor {
             effect.level,
             effect.to,
             ctx.app.regionPath,
-            `${LEVEL_NAMES[effect.level]}审核已超期`,
+            overdueMessage(effect.level),
             ctx.at,
           ],
         });
@@ -282,12 +283,6 @@ export class EffectExecutor {
     }
   }
 }
-
-const LEVEL_NAMES: Record<ReviewLevel, string> = {
-  community: '社区',
-  town: '镇',
-  bureau: '县房管局',
-};
 
 export function memberConflict(): TransitionRefused {
   return new TransitionRefused(

@@ -31,6 +31,7 @@ import {
 } from '@app/domain';
 import type { JobOutcome } from '@app/queue';
 import { WorkingDaysService } from '@app/working-days';
+import { raiseRefusedTimerAlert } from '../alerts/refused-timer-alert';
 import { fireTimerStatement } from '../timers/timer-store';
 import { TimerScheduler } from '../timers/timer-scheduler';
 import { HistoryStore } from '../history/history-store';
@@ -95,10 +96,12 @@ export class TransitionEngine {
   /**
    * A refusal rolls the whole transaction back (nothing an effect did stays)
    * and is then recorded as this job's answer, unless a concurrent delivery of
-   * the same job recorded an outcome first: that one is the answer.
+   * the same job recorded an outcome first: that one is the answer. A timer's
+   * refusal also alerts the administrators: its application waits on them.
    */
   private async recordRefusal(req: TransitionRequest, outcome: JobOutcome): Promise<JobOutcome> {
     await recordOutcome(this.db, req.jobId, req.applicationId, outcome, isTimerJob(req));
+    if (req.timerId) await raiseRefusedTimerAlert(this.db, req.timerId, outcome, this.clock.now());
     return (await readOutcome(this.db, req.jobId)) ?? outcome;
   }
 

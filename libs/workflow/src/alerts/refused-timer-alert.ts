@@ -1,0 +1,52 @@
+import { DataSource } from 'typeorm';
+import type { ReviewLevel } from '@app/domain';
+import type { JobOutcome } from '@app/queue';
+import type { TimerKind } from '../timers/timer-store';
+import { refusedTimerMessage } from './alert-messages';
+
+/** The kind of alert `raiseRefusedTimerAlert` raises. */
+export const TIMER_REFUSED_ALERT = 'timer_refused';
+
+/**
+ * A timer whose transition is refused leaves its application where it is (a
+ * notice that does not end, a deadline not flagged) until the cause is put
+ * right, typically by an administrator: a year missing from the official
+ * calendar. The worker's log says so, which nobody at a county office reads;
+ * this puts it in the administrators' alerts (GET /api/alerts). Once per
+ * timer and refusal: the reconcile retries a refused timer every few minutes,
+ * and the same refusal again adds nothing (its message names the timer's
+ * event, level and due instant, and the refusal).
+ */
+export async function raiseRefusedTimerAlert(
+  db: DataSource,
+  timerId: string,
+  outcome: JobOutcome,
+  at: Date,
+): Promise<void> {
+  const [timer]: {
+    application_id: string;
+    kind: TimerKind;
+    level: ReviewLevel;
+    due_at: Date;
+    region_path: string;
+  }[] = await db.query(
+    `SELECT t.application_id, t.kind, t.level, t.due_at, a.region_path
+       FROM timers t JOIN applications a ON a.id = t.application_id
+      WHERE t.id = $1 AND t.fired_at IS NULL AND t.cancelled_at IS NULL`,
+    [timerId],
+  );
+  if (!timer) return;
+  // A refusal's body is the contract's error shape (see `refusal`).
+  const { code, message: why } = outcome.body as { code: string; message: string };
+  const message = refusedTimerMessage(
+    { kind: timer.kind, level: timer.level, dueAt: timer.due_at },
+    { code, message: why },
+  );
+  await db.query(
+    `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
+     SELECT $1::uuid, $2::text, $3::text, 'admin', $4::text, $5::text, $6::timestamptz
+      WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE application_id = $1 AND kind = $2 AND message = $5)
+     ON CONFLICT DO NOTHING`,
+    [timer.application_id, TIMER_REFUSED_ALERT, timer.level, timer.region_path, message, at],
+  );
+}
