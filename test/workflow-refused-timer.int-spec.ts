@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TransitionQueue } from '@app/workflow';
+import { DataSource } from 'typeorm';
+import { raiseRefusedTimerAlert, TransitionQueue } from '@app/workflow';
 import { familyBody, setClock } from './factories/applications.factory';
 import { createCampaign } from './factories/campaigns.factory';
 import { createRegionTree } from './factories/regions.factory';
@@ -159,6 +160,18 @@ describe('a timer refused for a year the calendar lacked, once the year is added
     };
     expect(await alertsSeen(before, admin)).toEqual([{ id: expect.any(String), ...refusalAlert }]);
     expect(await alertsSeen(before, reviewer.token)).toEqual([]);
+    // Two deliveries of the job refused at once (a lost lock), for another reason even:
+    // still the one alert.
+    const otherRefusal = {
+      statusCode: 422,
+      body: { code: 'SOMETHING_ELSE', message: 'refused again' },
+    };
+    await Promise.all(
+      [0, 1].map(() =>
+        raiseRefusedTimerAlert(before!.app.get(DataSource), timer.id, otherRefusal, new Date()),
+      ),
+    );
+    expect(await alertsSeen(before, admin)).toEqual([{ id: expect.any(String), ...refusalAlert }]);
     await before.close();
     before = undefined;
 

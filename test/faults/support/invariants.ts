@@ -15,7 +15,7 @@ export interface Violations {
   historyOutOfOrder: number;
   /** History entries without exactly one outbox event, and outbox events without their entry. */
   outboxMismatches: number;
-  /** Alerts raised twice for one application, kind and level. */
+  /** Alerts raised twice for one application, kind and level (and timer, for a refused timer). */
   duplicatedAlerts: number;
   /** Timers both fired and cancelled, or fired before they were due. */
   badTimers: number;
@@ -49,7 +49,7 @@ export async function violations(db: DataSource): Promise<Violations> {
     ),
     duplicatedAlerts: await count(
       db,
-      `SELECT count(*) AS n FROM (SELECT 1 FROM alerts GROUP BY application_id, kind, level HAVING count(*) > 1) d`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM alerts GROUP BY application_id, kind, level, timer_id HAVING count(*) > 1) d`,
     ),
     badTimers: await count(
       db,

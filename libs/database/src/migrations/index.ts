@@ -5,6 +5,7 @@ import { Audit1764400003000 } from './1764400003000-Audit';
 import { RegisterExports1764400004000 } from './1764400004000-RegisterExports';
 import { HistoryHead1764400005000 } from './1764400005000-HistoryHead';
 import { PendingIndexes1764400006000 } from './1764400006000-PendingIndexes';
+import { RefusedTimerAlerts1764400007000 } from './1764400007000-RefusedTimerAlerts';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   RegisterExports1764400004000,
   HistoryHead1764400005000,
   PendingIndexes1764400006000,
+  RefusedTimerAlerts1764400007000,
 ];

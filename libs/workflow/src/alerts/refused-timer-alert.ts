@@ -12,10 +12,10 @@ export const TIMER_REFUSED_ALERT = 'timer_refused';
  * notice that does not end, a deadline not flagged) until the cause is put
  * right, typically by an administrator: a year missing from the official
  * calendar. The worker's log says so, which nobody at a county office reads;
- * this puts it in the administrators' alerts (GET /api/alerts). Once per
- * timer and refusal: the reconcile retries a refused timer every few minutes,
- * and the same refusal again adds nothing (its message names the timer's
- * event, level and due instant, and the refusal).
+ * this puts it in the administrators' alerts (GET /api/alerts), once per
+ * timer: the reconcile retries a refused timer every few minutes, and two
+ * deliveries of its job may be refused at once, but the alerts' unique index
+ * on the timer (migration 1764400007000) keeps the first alert only.
  */
 export async function raiseRefusedTimerAlert(
   db: DataSource,
@@ -43,10 +43,17 @@ export async function raiseRefusedTimerAlert(
     { code, message: why },
   );
   await db.query(
-    `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
-     SELECT $1::uuid, $2::text, $3::text, 'admin', $4::text, $5::text, $6::timestamptz
-      WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE application_id = $1 AND kind = $2 AND message = $5)
-     ON CONFLICT DO NOTHING`,
-    [timer.application_id, TIMER_REFUSED_ALERT, timer.level, timer.region_path, message, at],
+    `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at, timer_id)
+     VALUES ($1, $2, $3, 'admin', $4, $5, $6, $7)
+     ON CONFLICT (kind, timer_id) WHERE timer_id IS NOT NULL DO NOTHING`,
+    [
+      timer.application_id,
+      TIMER_REFUSED_ALERT,
+      timer.level,
+      timer.region_path,
+      message,
+      at,
+      timerId,
+    ],
   );
 }

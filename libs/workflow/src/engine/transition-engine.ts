@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   Application,
@@ -63,6 +63,8 @@ import { TransitionRequest } from './transition-request';
  */
 @Injectable()
 export class TransitionEngine {
+  private readonly logger = new Logger(TransitionEngine.name);
+
   constructor(
     private readonly db: DataSource,
     private readonly campaigns: CampaignsService,
@@ -101,8 +103,21 @@ export class TransitionEngine {
    */
   private async recordRefusal(req: TransitionRequest, outcome: JobOutcome): Promise<JobOutcome> {
     await recordOutcome(this.db, req.jobId, req.applicationId, outcome, isTimerJob(req));
-    if (req.timerId) await raiseRefusedTimerAlert(this.db, req.timerId, outcome, this.clock.now());
+    if (req.timerId) await this.alertRefusedTimer(req.timerId, outcome);
     return (await readOutcome(this.db, req.jobId)) ?? outcome;
+  }
+
+  /**
+   * The refusal is recorded whatever becomes of its alert: a failed alert must
+   * not turn the refusal into an error (the job would be retried as a crash,
+   * not as a refusal). The timer is tried again later, and that refusal alerts.
+   */
+  private async alertRefusedTimer(timerId: string, outcome: JobOutcome): Promise<void> {
+    try {
+      await raiseRefusedTimerAlert(this.db, timerId, outcome, this.clock.now());
+    } catch (e) {
+      this.logger.warn(`timer ${timerId}: its refusal was not alerted: ${(e as Error).message}`);
+    }
   }
 
   private async applyLocked(tx: EntityManager, req: TransitionRequest) {
