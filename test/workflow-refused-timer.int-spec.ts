@@ -7,7 +7,14 @@ import { familyBody, setClock } from './factories/applications.factory';
 import { createCampaign } from './factories/campaigns.factory';
 import { createRegionTree } from './factories/regions.factory';
 import { createStaff } from './factories/users.factory';
-import { adminToken, bearer, createTestApp, resetDatabase, TestApp } from './support/test-app';
+import {
+  adminToken,
+  bearer,
+  createTestApp,
+  expectError,
+  resetDatabase,
+  TestApp,
+} from './support/test-app';
 import { decide, draftIn, readyDraftOf, submit, workflowWorld } from './support/workflow-fixture';
 
 /**
@@ -172,6 +179,11 @@ describe('a timer refused for a year the calendar lacked, once the year is added
       ),
     );
     expect(await alertsSeen(before, admin)).toEqual([{ id: expect.any(String), ...refusalAlert }]);
+    // Among a season's thousands of overdue alerts, found by kind.
+    expect(await alertsSeen(before, admin, { kind: 'timer_refused' })).toHaveLength(1);
+    expect(await alertsSeen(before, admin, { kind: 'overdue' })).toEqual([]);
+    const unknownKind = await before.http().get('/api/alerts?kind=late').set(bearer(admin));
+    expectError(unknownKind, 400, 'VALIDATION_FAILED');
     await before.close();
     before = undefined;
 
@@ -191,8 +203,12 @@ describe('a timer refused for a year the calendar lacked, once the year is added
   }, 90_000);
 });
 
-async function alertsSeen(t: TestApp, token: string): Promise<Record<string, unknown>[]> {
-  const res = await t.http().get('/api/alerts').set(bearer(token));
+async function alertsSeen(
+  t: TestApp,
+  token: string,
+  query: Record<string, string> = {},
+): Promise<Record<string, unknown>[]> {
+  const res = await t.http().get('/api/alerts').query(query).set(bearer(token));
   expect(res.status).toBe(200);
   return res.body as Record<string, unknown>[];
 }

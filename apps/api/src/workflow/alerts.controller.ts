@@ -1,7 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '@app/access';
-import { AlertsService } from '@app/workflow';
+import { AlertsQueryDto, AlertsService } from '@app/workflow';
 
 @ApiTags('review')
 @ApiBearerAuth()
@@ -11,11 +11,12 @@ export class AlertsController {
 
   /**
    * Overdue reviews raised to the caller's level, inside their region; to
-   * administrators, also the timers the engine refused (see raiseRefusedTimerAlert).
+   * administrators, also the timers the engine refused (see raiseRefusedTimerAlert);
+   * `kind` keeps one kind.
    */
   @Get()
   @Roles('community_reviewer', 'town_reviewer', 'bureau_reviewer', 'admin')
-  list(@CurrentUser() user: AuthUser) {
-    return this.alerts.list(user);
+  list(@CurrentUser() user: AuthUser, @Query() query: AlertsQueryDto) {
+    return this.alerts.list(user, query);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthUser, REVIEWER_SCOPE, isReviewer } from '@app/access';
 import { formatShanghaiInstant } from '@app/calendar';
+import { AlertsQueryDto } from './alerts-query.dto';
 
 /**
  * Overdue alerts raised to the level above, and refused timers raised to the
@@ -12,7 +13,7 @@ import { formatShanghaiInstant } from '@app/calendar';
 export class AlertsService {
   constructor(private readonly db: DataSource) {}
 
-  async list(user: AuthUser) {
+  async list(user: AuthUser, { kind }: AlertsQueryDto = {}) {
     const toLevel = isReviewer(user.role)
       ? REVIEWER_SCOPE[user.role].level
       : user.role === 'admin'
@@ -29,8 +30,9 @@ export class AlertsService {
     }[] = await this.db.query(
       `SELECT id, application_id, kind, level, to_level, message, created_at FROM alerts
           WHERE ($1::text IS NULL OR to_level = $1) AND ($2::text IS NULL OR region_path LIKE $2 || '%')
+            AND ($3::text IS NULL OR kind = $3)
           ORDER BY created_at DESC LIMIT 500`,
-      [toLevel, user.regionPath],
+      [toLevel, user.regionPath, kind ?? null],
     );
     return rows.map((r) => ({
       id: r.id,

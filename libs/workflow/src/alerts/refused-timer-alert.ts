@@ -3,9 +3,10 @@ import type { ReviewLevel } from '@app/domain';
 import type { JobOutcome } from '@app/queue';
 import type { TimerKind } from '../timers/timer-store';
 import { refusedTimerMessage } from './alert-messages';
+import type { AlertKind } from './alerts-query.dto';
 
 /** The kind of alert `raiseRefusedTimerAlert` raises. */
-export const TIMER_REFUSED_ALERT = 'timer_refused';
+export const TIMER_REFUSED_ALERT: AlertKind = 'timer_refused';
 
 /**
  * A timer whose transition is refused leaves its application where it is (a
