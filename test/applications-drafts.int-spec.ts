@@ -287,7 +287,8 @@ describe('applications: drafts', () => {
         expect.objectContaining({ code: 'HUKOU_NOT_LOCAL', memberIdNumber: husband.idNumber }),
         expect.objectContaining({ code: 'HUKOU_NOT_LOCAL', memberIdNumber: son.idNumber }),
       ]);
-      // The view reads the county's communities from the stored row: the same judgement.
+      // The view looks the county's communities up itself, from the stored members' hukou:
+      // the same judgement.
       const seen = await getApplication(t, applicant.token, res.body.id);
       expect(seen.eligibility).toEqual(res.body.eligibility);
       // Registered elsewhere than where they live: that community's certificate is needed.

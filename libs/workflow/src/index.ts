@@ -7,7 +7,7 @@ export * from './notices/notice-store';
 export * from './history/history.service';
 export * from './alerts/alerts.service';
 export * from './alerts/alerts-query.dto';
-export { raiseRefusedTimerAlert, TIMER_REFUSED_ALERT } from './alerts/refused-timer-alert';
+export { raiseRefusedTimerAlert } from './alerts/refused-timer-alert';
 export * from './queue/transition-queue';
 export * from './timers/timer-scheduler';
 export * from './timers/timer-store';

@@ -1,12 +1,6 @@
 import { formatShanghaiInstant } from '@app/calendar';
-import type { ReviewLevel } from '@app/domain';
+import { LEVEL_LABELS, ReviewLevel } from '@app/domain';
 import type { TimerKind } from '../timers/timer-store';
-
-const LEVEL_NAMES: Record<ReviewLevel, string> = {
-  community: '社区',
-  town: '镇',
-  bureau: '县房管局',
-};
 
 const TIMER_EVENTS: Record<TimerKind, string> = {
   review_deadline: '审核期限届满',
@@ -15,7 +9,7 @@ const TIMER_EVENTS: Record<TimerKind, string> = {
 
 /** An overdue review, raised to the level above. */
 export function overdueMessage(level: ReviewLevel): string {
-  return `${LEVEL_NAMES[level]}审核已超期`;
+  return `${LEVEL_LABELS[level]}审核已超期`;
 }
 
 /**
@@ -27,7 +21,7 @@ export function refusedTimerMessage(
   refusal: { code: string; message: string },
 ): string {
   return (
-    `${LEVEL_NAMES[timer.level]}${TIMER_EVENTS[timer.kind]}（${formatShanghaiInstant(timer.dueAt)}）` +
+    `${LEVEL_LABELS[timer.level]}${TIMER_EVENTS[timer.kind]}（${formatShanghaiInstant(timer.dueAt)}）` +
     `后的处理未能执行：${refusal.code} ${refusal.message}。原因排除后自动重试。`
   );
 }

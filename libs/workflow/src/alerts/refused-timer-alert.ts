@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import type { ReviewLevel } from '@app/domain';
+import type { ErrorBody } from '@app/http';
 import type { JobOutcome } from '@app/queue';
 import type { TimerKind } from '../timers/timer-store';
 import { refusedTimerMessage } from './alert-messages';
 import type { AlertKind } from './alerts-query.dto';
 
 /** The kind of alert `raiseRefusedTimerAlert` raises. */
-export const TIMER_REFUSED_ALERT: AlertKind = 'timer_refused';
+const TIMER_REFUSED_ALERT: AlertKind = 'timer_refused';
 
 /**
  * A timer whose transition is refused leaves its application where it is (a
@@ -38,7 +39,7 @@ export async function raiseRefusedTimerAlert(
   );
   if (!timer) return;
   // A refusal's body is the contract's error shape (see `refusal`).
-  const { code, message: why } = outcome.body as { code: string; message: string };
+  const { code, message: why } = outcome.body as ErrorBody;
   const message = refusedTimerMessage(
     { kind: timer.kind, level: timer.level, dueAt: timer.due_at },
     { code, message: why },
