@@ -164,6 +164,7 @@ describe('a timer refused for a year the calendar lacked, once the year is added
         /^社区公示期满（2026-12-29T00:00:00\+08:00）后的处理未能执行：CALENDAR_DATA_MISSING /,
       ),
       at: '2026-12-30T09:00:00+08:00',
+      acknowledgement: null,
     };
     expect(await alertsSeen(before, admin)).toEqual([{ id: expect.any(String), ...refusalAlert }]);
     expect(await alertsSeen(before, reviewer.token)).toEqual([]);

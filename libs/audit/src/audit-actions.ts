@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'admin.campaign.created',
   'admin.working_days.changed',
   'admin.clock.advanced',
+  /** An alert taken in hand by a reviewer or administrator it was raised to. */
+  'alert.acknowledged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

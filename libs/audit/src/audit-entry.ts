@@ -6,7 +6,7 @@ export interface AuditActor {
 }
 
 export interface AuditTarget {
-  type: 'user' | 'region' | 'campaign' | 'application' | 'calendar_day' | 'clock';
+  type: 'user' | 'region' | 'campaign' | 'application' | 'calendar_day' | 'clock' | 'alert';
   id: string;
 }
 

@@ -86,6 +86,28 @@ const empty = (ids: string[]) => (ids.length === 0 ? [] : [`listed ${ids.join(',
 const appOf = (w: SecurityWorld, caller: Caller, where: Jurisdiction, inside = w.review.id) =>
   where === 'in' ? inside : outApplication(w, caller).id;
 
+/**
+ * A fresh alert raised to the caller's level (an administrator's: a refused
+ * timer) about the application the caller reaches inside, or the one outside
+ * its reach; each case acknowledges its own.
+ */
+async function alertFor(
+  t: TestApp,
+  w: SecurityWorld,
+  caller: Caller,
+  where: Jurisdiction,
+): Promise<string> {
+  const toLevel = caller === 'bureau_reviewer' ? 'bureau' : caller === 'admin' ? 'admin' : 'town';
+  const [{ id }] = await t.db.query<{ id: string }[]>(
+    `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
+     SELECT id, 'overdue', 'community', $2, region_path, '社区审核逾期', clock_timestamp()
+       FROM applications WHERE id = $1
+     RETURNING id`,
+    [appOf(w, caller, where), toLevel],
+  );
+  return id;
+}
+
 let serial = 0;
 const fresh = (prefix: string) => `${prefix}${process.pid}x${serial++}`;
 
@@ -370,6 +392,12 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
     inside: ok(),
     outside:
       "a list with no id to aim outside: each caller's alerts are those raised in its region",
+  },
+  'POST /api/alerts/:id/acknowledgement': {
+    access: ['town_reviewer', 'bureau_reviewer', 'admin'],
+    request: async (w, caller, where, t) =>
+      post(`/api/alerts/${await alertFor(t, w, caller, where)}/acknowledgement`, {}),
+    inside: ok(),
   },
 
   ...statisticsRoutes([

@@ -6,6 +6,7 @@ import { RegisterExports1764400004000 } from './1764400004000-RegisterExports';
 import { HistoryHead1764400005000 } from './1764400005000-HistoryHead';
 import { PendingIndexes1764400006000 } from './1764400006000-PendingIndexes';
 import { RefusedTimerAlerts1764400007000 } from './1764400007000-RefusedTimerAlerts';
+import { AlertAcknowledgement1764400008000 } from './1764400008000-AlertAcknowledgement';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   HistoryHead1764400005000,
   PendingIndexes1764400006000,
   RefusedTimerAlerts1764400007000,
+  AlertAcknowledgement1764400008000,
 ];

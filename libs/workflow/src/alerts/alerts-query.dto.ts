@@ -1,18 +1,35 @@
+import { IsPlainText } from '@app/http';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 /** What alerts are raised for: a review past its deadline, a timer the engine refused. */
 export const ALERT_KINDS = ['overdue', 'timer_refused'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**
- * `GET /api/alerts?kind=`: the list holds the newest 500, and a season's
- * overdue alerts run into the thousands; an administrator looks for the few
- * refused timers among them by kind.
+ * `GET /api/alerts?kind=&acknowledged=`: the list holds the newest 500, and a
+ * season's overdue alerts run into the thousands; an administrator looks for
+ * the few refused timers among them by kind, and a reviewer works through the
+ * ones nobody has acknowledged yet (`acknowledged=false`).
  */
 export class AlertsQueryDto {
   @ApiProperty({ required: false, enum: ALERT_KINDS })
   @IsOptional()
   @IsIn(ALERT_KINDS)
   kind?: AlertKind;
+
+  @ApiProperty({ required: false, enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  acknowledged?: 'true' | 'false';
+}
+
+/** `POST /api/alerts/:id/acknowledgement`: what was done about it, if anything is worth saying. */
+export class AcknowledgeAlertDto {
+  @ApiProperty({ required: false, example: '已电话督办甲一社区，次日完成审核。' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  @IsPlainText({ multiline: true })
+  note?: string;
 }
