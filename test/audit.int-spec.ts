@@ -684,6 +684,20 @@ describe('the audit trail', () => {
         familyBody(world.campaignId, world.tree.towns[0].communities[0]),
       );
       expect((await submit(t, draft.id, draft.token)).status).toBe(200);
+      // An alert of the county's application, acknowledged by the administrator of no region.
+      const [alert] = await t.db.query<{ id: string }[]>(
+        `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
+         SELECT id, 'timer_refused', 'community', 'admin', region_path, '社区公示期满后的处理未能执行', now()
+           FROM applications WHERE id = $1
+         RETURNING id`,
+        [draft.id],
+      );
+      await t
+        .http()
+        .post(`/api/alerts/${alert.id}/acknowledgement`)
+        .set(bearer(admin))
+        .send({})
+        .expect(200);
       await t
         .http()
         .put('/api/calendar/overrides/2025-12-19')
@@ -714,6 +728,7 @@ describe('the audit trail', () => {
       expect(shows('application.transition', null, draft.id)).toBe(true);
       expect(shows('admin.user.created', null, countyAdmin.id)).toBe(true);
       expect(shows('admin.campaign.created', null, world.campaignId)).toBe(true);
+      expect(shows('alert.acknowledged', null, alert.id)).toBe(true);
       // Not another county's, not what every county shares, not anonymous attempts.
       expect(
         mine.filter((i) => i.actor?.id === outsider.id || i.target?.id === outsider.id),

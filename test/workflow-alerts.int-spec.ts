@@ -87,12 +87,17 @@ describe('alerts: acknowledgement', () => {
       expect.objectContaining({ id: alert.id, acknowledgement: first }),
     ]);
 
-    // A colleague of the same town a moment later: the first acknowledgement stands.
-    const colleague = await createStaff(t, world.admin, 'town_reviewer', world.tree.towns[0].id);
+    // The same reviewer's retry answers the same; a colleague a moment later is told it is taken.
     await setClock(t, world.admin, '2025-09-09T10:20:00+08:00');
-    const again = await acknowledge(colleague.token, alert.id, { note: '我来处理' });
-    expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ acknowledgement: first, acknowledgedNow: false });
+    const retry = await acknowledge(world.town.token, alert.id, {
+      note: '已电话督办，明日完成审核。',
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ acknowledgement: first, acknowledgedNow: false });
+    const colleague = await createStaff(t, world.admin, 'town_reviewer', world.tree.towns[0].id);
+    const taken = await acknowledge(colleague.token, alert.id, { note: '我来处理' });
+    expectError(taken, 409, 'ALERT_ALREADY_ACKNOWLEDGED');
+    expect((await alertsOf(colleague.token))[0].acknowledgement).toEqual(first);
 
     expect(await acknowledgementRecords()).toEqual([
       {
@@ -129,10 +134,33 @@ describe('alerts: acknowledgement', () => {
     expect(row.acknowledged_at).toBeNull();
     expect(await acknowledgementRecords()).toEqual([]);
 
-    // The county's administrator reaches every alert of the county.
-    const res = await acknowledge(world.admin, alert.id);
+    // An administrator sees it but leaves it to the town: it was not raised to them.
+    expect((await alertsOf(world.admin)).map((a) => a.id)).toContain(alert.id);
+    expectError(await acknowledge(world.admin, alert.id), 404, 'NOT_FOUND');
+  });
+
+  it('is acknowledged by an administrator when it was raised to the administrators (a refused timer)', async () => {
+    const alert = await overdueAlert();
+    const [{ id }] = await t.db.query<{ id: string }[]>(
+      `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at, timer_id)
+       SELECT application_id, 'timer_refused', 'community', 'admin', region_path, '社区公示期满后的处理未能执行',
+              now(), 'notice_end-test'
+         FROM alerts WHERE id = $1
+       RETURNING id`,
+      [alert.id],
+    );
+    expectError(await acknowledge(world.town.token, id), 404, 'NOT_FOUND');
+    const res = await acknowledge(world.admin, id, { note: '已补录2027年放假安排' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ acknowledgement: { note: null }, acknowledgedNow: true });
+    expect(res.body).toMatchObject({
+      id,
+      kind: 'timer_refused',
+      acknowledgement: { by: { name: expect.any(String) }, note: '已补录2027年放假安排' },
+      acknowledgedNow: true,
+    });
+    expect(await alertsOf(world.admin, { acknowledged: 'false' })).toEqual([
+      expect.objectContaining({ id: alert.id }),
+    ]);
   });
 
   it('refuses a malformed acknowledgement or filter and changes nothing', async () => {
@@ -159,10 +187,22 @@ describe('alerts: acknowledgement', () => {
       .set(bearer(world.town.token));
     expectError(filter, 400, 'VALIDATION_FAILED');
 
+    expectError(
+      await acknowledge(world.town.token, alert.id, { note: '已督办\u0007' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+
     expect((await alertsOf(world.town.token))[0].acknowledgement).toBeNull();
     expect(await acknowledgementRecords()).toEqual([]);
+
+    // The longest note there is.
+    const res = await acknowledge(world.town.token, alert.id, { note: '长'.repeat(500) });
+    expect(res.status).toBe(200);
   });
 
+  // Two at once: one is the acknowledgement, the other is told so. (Sent together, they
+  // may still reach the database one after the other; either way the answer is the same.)
   it('answers two acknowledgements at once with one acknowledger', async () => {
     const alert = await overdueAlert();
     const colleague = await createStaff(t, world.admin, 'town_reviewer', world.tree.towns[0].id);
@@ -170,9 +210,11 @@ describe('alerts: acknowledgement', () => {
       acknowledge(world.town.token, alert.id),
       acknowledge(colleague.token, alert.id),
     ]);
-    expect(answers.map((a) => a.status)).toEqual([200, 200]);
-    const bodies = answers.map((a) => a.body as AlertItem);
-    expect(bodies.filter((b) => b.acknowledgedNow)).toHaveLength(1);
-    expect(bodies[0].acknowledgement).toEqual(bodies[1].acknowledgement);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const [won] = answers.filter((a) => a.status === 200);
+    expect(won.body).toMatchObject({ acknowledgedNow: true });
+    expect((await acknowledgementRecords()).map((r) => r.detail)).toEqual([
+      { kind: 'overdue', level: 'community', acknowledgedNow: true },
+    ]);
   });
 });

@@ -54,8 +54,8 @@ function decodeCursor(cursor: string): string {
 /**
  * The part of the trail an administrator bound to a region reads (`?`: the
  * region's path prefix): what accounts bound inside the region did, and what
- * was done, by anyone, to the applications, accounts, regions and campaigns
- * inside it. Records of nobody in particular (anonymous attempts, applicants'
+ * was done, by anyone, to the applications, accounts, regions, campaigns and
+ * alerts inside it. Records of nobody in particular (anonymous attempts, applicants'
  * logins) or of what every county shares (the calendar, the clock) are the
  * whole service's, read by its administrator only. An account's region is read
  * as it is now: accounts never move between regions.
@@ -69,6 +69,7 @@ const IN_SCOPE = `(
   OR (target_type = 'region' AND target_id IN (SELECT r.id::text FROM regions r WHERE r.path LIKE ?))
   OR (target_type = 'campaign' AND target_id IN (SELECT c.id::text FROM campaigns c
       JOIN regions r ON r.id = c.county_id WHERE r.path LIKE ?))
+  OR (target_type = 'alert' AND target_id IN (SELECT a.id::text FROM alerts a WHERE a.region_path LIKE ?))
 )`;
 
 /**

@@ -100,10 +100,10 @@ async function alertFor(
   const toLevel = caller === 'bureau_reviewer' ? 'bureau' : caller === 'admin' ? 'admin' : 'town';
   const [{ id }] = await t.db.query<{ id: string }[]>(
     `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
-     SELECT id, 'overdue', 'community', $2, region_path, '社区审核逾期', clock_timestamp()
+     SELECT id, $3, 'community', $2, region_path, '社区审核逾期', clock_timestamp()
        FROM applications WHERE id = $1
      RETURNING id`,
-    [appOf(w, caller, where), toLevel],
+    [appOf(w, caller, where), toLevel, toLevel === 'admin' ? 'timer_refused' : 'overdue'],
   );
   return id;
 }

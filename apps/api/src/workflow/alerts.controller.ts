@@ -29,9 +29,9 @@ export class AlertsController {
   }
 
   /**
-   * Someone the alert was raised to takes it in hand. No alert is ever raised
-   * to a community (its overdue reviews go to the town), so its reviewers have
-   * nothing to acknowledge.
+   * Someone the alert was raised to takes it in hand, once (see
+   * AlertsService.acknowledge). No alert is ever raised to a community (its
+   * overdue reviews go to the town), so its reviewers have nothing to acknowledge.
    */
   @Post(':id/acknowledgement')
   @HttpCode(200)

@@ -14,7 +14,7 @@ export class AlertAcknowledgement1764400008000 implements MigrationInterface {
     await q.query(`
       ALTER TABLE alerts
         ADD COLUMN acknowledged_by uuid REFERENCES users (id),
-        ADD COLUMN acknowledgement_note varchar(500),
+        ADD COLUMN acknowledgement_note text,
         ADD CONSTRAINT alerts_acknowledged_whole
           CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL)),
         ADD CONSTRAINT alerts_note_with_acknowledgement
@@ -26,6 +26,8 @@ export class AlertAcknowledgement1764400008000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX alerts_open_idx`);
+    // Without its acknowledger an acknowledgement is half a one: up again must find none.
+    await q.query(`UPDATE alerts SET acknowledged_at = NULL WHERE acknowledged_at IS NOT NULL`);
     await q.query(`
       ALTER TABLE alerts
         DROP CONSTRAINT alerts_note_with_acknowledgement,

@@ -1,10 +1,14 @@
 import { IsPlainText } from '@app/http';
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 /** What alerts are raised for: a review past its deadline, a timer the engine refused. */
 export const ALERT_KINDS = ['overdue', 'timer_refused'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
 
 /**
  * `GET /api/alerts?kind=&acknowledged=`: the list holds the newest 500, and a
@@ -18,10 +22,11 @@ export class AlertsQueryDto {
   @IsIn(ALERT_KINDS)
   kind?: AlertKind;
 
-  @ApiProperty({ required: false, enum: ['true', 'false'] })
+  @ApiProperty({ required: false, type: Boolean })
   @IsOptional()
-  @IsIn(['true', 'false'])
-  acknowledged?: 'true' | 'false';
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'acknowledged must be true or false' })
+  acknowledged?: boolean;
 }
 
 /** `POST /api/alerts/:id/acknowledgement`: what was done about it, if anything is worth saying. */

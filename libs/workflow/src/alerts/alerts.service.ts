@@ -74,28 +74,27 @@ export class AlertsService {
         WHERE ${IN_SCOPE} AND ($3::text IS NULL OR a.kind = $3)
           AND ($4::boolean IS NULL OR (a.acknowledged_at IS NOT NULL) = $4)
         ORDER BY a.created_at DESC LIMIT 500`,
-      [
-        scope.toLevel,
-        scope.regionPath,
-        kind ?? null,
-        acknowledged ? acknowledged === 'true' : null,
-      ],
+      [scope.toLevel, scope.regionPath, kind ?? null, acknowledged ?? null],
     );
     return rows.map(viewOf);
   }
 
   /**
-   * Acknowledges an alert of the caller's. The first acknowledgement stays: a
-   * repeat (the same reviewer's retry, a colleague a moment later) answers it
-   * unchanged, with `acknowledgedNow` false. Two at once: the second waits on
-   * the first's row and then finds it acknowledged.
+   * Acknowledges an alert raised to the caller: a reviewer's of their level
+   * and region; an administrator's, those raised to the administrators (the
+   * refused timers; a level's overdue reviews stay on its reviewers' list
+   * until one of them takes it). The first acknowledgement stands: the same
+   * caller's repeat (a retry) answers it again with `acknowledgedNow` false;
+   * anyone else's is 409 ALERT_ALREADY_ACKNOWLEDGED, rather than their note
+   * being dropped unseen. Two at once: the second waits on the first's row,
+   * then finds it acknowledged.
    */
   async acknowledge(
     user: AuthUser,
     id: string,
     { note }: AcknowledgeAlertDto,
   ): Promise<AcknowledgedAlert> {
-    const scope = scopeOf(user);
+    const scope = acknowledgerScopeOf(user);
     const [{ found, acknowledged }]: { found: number; acknowledged: number }[] =
       await this.db.query(
         `WITH target AS (SELECT a.id FROM alerts a WHERE ${IN_SCOPE} AND a.id = $3),
@@ -112,7 +111,13 @@ export class AlertsService {
       `SELECT ${COLUMNS} FROM alerts a LEFT JOIN users u ON u.id = a.acknowledged_by WHERE a.id = $1`,
       [id],
     );
-    return { ...viewOf(row), acknowledgedNow: acknowledged === 1 };
+    const view = viewOf(row);
+    if (acknowledged === 0 && row.acknowledged_by !== user.id)
+      throw AppError.conflict(
+        'ALERT_ALREADY_ACKNOWLEDGED',
+        `The alert was acknowledged at ${view.acknowledgement?.at} by someone else`,
+      );
+    return { ...view, acknowledgedNow: acknowledged === 1 };
   }
 }
 
@@ -122,6 +127,12 @@ function scopeOf(user: AuthUser): AlertScope {
   if (user.role === 'admin') return { toLevel: null, regionPath: user.regionPath };
   // No alert is raised to 'none': an applicant reaches none.
   return { toLevel: 'none', regionPath: user.regionPath };
+}
+
+/** Whose alerts a caller may acknowledge: those raised to them (see `acknowledge`). */
+function acknowledgerScopeOf(user: AuthUser): AlertScope {
+  const scope = scopeOf(user);
+  return user.role === 'admin' ? { ...scope, toLevel: 'admin' } : scope;
 }
 
 function viewOf(r: AlertRow): AlertView {
