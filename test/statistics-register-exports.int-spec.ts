@@ -384,6 +384,49 @@ describe('Register exports as queued jobs', () => {
       expect(csvData(file.body as Buffer)).toEqual(expectedLines([0, 1, 2, 3]));
     });
 
+    it('a repeat of a register still queued or running answers that export, and writes no second one', async () => {
+      const id = await insertExport('queued');
+      const count = async () =>
+        (await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM register_exports`))[0].n;
+      const before = await count();
+      // The bootstrap administrator (insertExport's requester) asks for the same county register
+      // again: by the large-register GET, and by POST.
+      const repeated = await t
+        .http()
+        .get('/api/statistics/register.csv')
+        .query({ campaignId: world.campaignId })
+        .set(bearer(world.admin));
+      expect(repeated.status).toBe(202);
+      expect(repeated.headers.location).toBe(`/api/statistics/register-exports/${id}`);
+      const posted = await request(world.admin, { campaignId: world.campaignId, format: 'csv' });
+      expect(posted.status).toBe(202);
+      expect((posted.body as RegisterExportView).id).toBe(id);
+      expect(await count()).toBe(before);
+
+      // Another format is another file; once the first is done, a repeat is a new export.
+      const xlsx = await request(world.admin, { campaignId: world.campaignId, format: 'xlsx' });
+      expect((xlsx.body as RegisterExportView).id).not.toBe(id);
+      await worker().reconcile();
+      await untilFinished(world.admin, id);
+      await untilFinished(world.admin, (xlsx.body as RegisterExportView).id);
+      const fresh = await request(world.admin, { campaignId: world.campaignId, format: 'csv' });
+      expect((fresh.body as RegisterExportView).id).not.toBe(id);
+      await untilFinished(world.admin, (fresh.body as RegisterExportView).id);
+      expect(await count()).toBe(before + 2);
+    });
+
+    it('two requests of one register at once make one export', async () => {
+      const [a, b] = await Promise.all(
+        [0, 1].map(() =>
+          request(world.town.token, { campaignId: world.campaignId, format: 'xlsx' }),
+        ),
+      );
+      expect([a.status, b.status]).toEqual([202, 202]);
+      const id = (a.body as RegisterExportView).id;
+      expect((b.body as RegisterExportView).id).toBe(id);
+      await untilFinished(world.town.token, id);
+    });
+
     it('a failed export answers 409 EXPORT_FAILED and is not retried by the reconciler', async () => {
       const id = await insertExport('failed');
       expectError(await fileRequest(world.admin, id), 409, 'EXPORT_FAILED');

@@ -44,13 +44,17 @@ export class RegisterExportsService {
     return this.queue(user, await this.scopes.resolve(user, dto), dto.format);
   }
 
-  /** Records and queues an export of a scope already resolved for `user`. */
+  /**
+   * Records and queues an export of a scope already resolved for `user`; the
+   * same register of theirs still queued or running is answered instead (see
+   * RegisterExportsStore.insertUnlessInFlight).
+   */
   async queue(
     user: AuthUser,
     { campaign, region }: StatisticsScope,
     format: RegisterFormat,
   ): Promise<RegisterExportView> {
-    const row = await this.store.insert({
+    const { row, created } = await this.store.insertUnlessInFlight({
       requestedBy: user.id,
       campaignId: campaign.id,
       regionId: region.id,
@@ -58,7 +62,7 @@ export class RegisterExportsService {
       fileName: registerFileName(campaign, region, format),
       requestedAt: this.clock.now(),
     });
-    await this.handOver(row.id);
+    if (created) await this.handOver(row.id);
     return toView(row);
   }
 

@@ -30,13 +30,35 @@ export const EXPORT_LIST_LIMIT = 50;
 export class RegisterExportsStore {
   constructor(private readonly db: DataSource) {}
 
-  async insert(e: NewRegisterExport): Promise<RegisterExportRow> {
-    const [row]: RegisterExportRow[] = await this.db.query(
-      `INSERT INTO register_exports (requested_by, campaign_id, region_id, format, file_name, requested_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [e.requestedBy, e.campaignId, e.regionId, e.format, e.fileName, e.requestedAt],
-    );
-    return row;
+  /**
+   * A new export, unless the same requester's export of the same register
+   * (campaign, region, format) is still queued or running: that one is the
+   * answer (`created` false). A double click, a client's retry or a repeated
+   * GET of a large register would otherwise write the same file twice. The
+   * requester's key is locked for the check and the insert, so two requests at
+   * once make one export.
+   */
+  async insertUnlessInFlight(
+    e: NewRegisterExport,
+  ): Promise<{ row: RegisterExportRow; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const key = ['register-export', e.requestedBy, e.campaignId, e.regionId, e.format];
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key.join(':')]);
+      const [inFlight]: RegisterExportRow[] = await tx.query(
+        `SELECT ${COLUMNS} FROM register_exports
+          WHERE requested_by = $1 AND campaign_id = $2 AND region_id = $3 AND format = $4
+            AND status IN ('queued', 'running')
+          ORDER BY serial DESC LIMIT 1`,
+        [e.requestedBy, e.campaignId, e.regionId, e.format],
+      );
+      if (inFlight) return { row: inFlight, created: false };
+      const [row]: RegisterExportRow[] = await tx.query(
+        `INSERT INTO register_exports (requested_by, campaign_id, region_id, format, file_name, requested_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        [e.requestedBy, e.campaignId, e.regionId, e.format, e.fileName, e.requestedAt],
+      );
+      return { row, created: true };
+    });
   }
 
   /** An export of this requester; anyone else's is absent. */
