@@ -120,6 +120,42 @@ describe('a supplement (OFFICIAL_CALENDAR_FILE)', () => {
     expect(merged.workdays).toEqual({});
   });
 
+  it('takes a December day of the next year’s New Year arrangement as that one day, not the year', () => {
+    // The 2027 notice, say, with Sun 2026-12-27 worked and Thu 2026-12-31 off for 元旦.
+    const merged = supplementedOfficialData(
+      { ...base, holidays: { ...base.holidays, '2026-12-31': 'Some Day,某日,1' } },
+      {
+        holidays: {
+          '2026-12-31': "New Year's Day,元旦,1",
+          '2027-01-01': "New Year's Day,元旦,1",
+          '2027-02-06': 'Spring Festival,春节,4',
+        },
+        workdays: { '2026-12-27': "New Year's Day,元旦,1" },
+      },
+    );
+    const calendar = buildOfficialCalendar(merged);
+    expect([...calendar.years].sort()).toEqual([2026, 2027]);
+    // 2026's own arrangement stays: National Day, and the package's January swap.
+    expect(calendar.holidays.get('2026-10-01')).toBe('国庆节');
+    expect(calendar.adjustedWorkdays.get('2026-01-04')).toBe('元旦');
+    expect(calendar.holidays.get('2026-12-31')).toBe('元旦');
+    expect(calendar.adjustedWorkdays.get('2026-12-27')).toBe('元旦');
+    expect(calendar.holidays.get('2027-02-06')).toBe('春节');
+  });
+
+  it('lets a spilled-over day change sides: a package holiday the supplement makes a working day', () => {
+    const merged = supplementedOfficialData(
+      { ...base, holidays: { ...base.holidays, '2026-12-27': 'Some Day,某日,1' } },
+      {
+        holidays: { '2027-01-01': "New Year's Day,元旦,1" },
+        workdays: { '2026-12-27': "New Year's Day,元旦,1" },
+      },
+    );
+    const calendar = buildOfficialCalendar(merged);
+    expect(calendar.holidays.has('2026-12-27')).toBe(false);
+    expect(calendar.adjustedWorkdays.get('2026-12-27')).toBe('元旦');
+  });
+
   const file = (content: string) => {
     const path = join(mkdtempSync(join(tmpdir(), 'calendar-')), 'supplement.json');
     writeFileSync(path, content);

@@ -57,23 +57,33 @@ export function loadOfficialCalendar(): OfficialCalendar {
  * Council's notice for a year the package does not have yet, or a corrected
  * one) in place of the package's: a year the supplement holds is taken from
  * it whole, never mixed with the package's days of that year.
+ *
+ * A year's notice may reach into the December before it: its New Year's
+ * break can start on 30 or 31 December, or a December weekend be worked for
+ * it (the 2012 notice made Sat 2011-12-31 a working day; the 2023 one made
+ * Sat 2022-12-31 a day off). Such a day is the earlier year's one day, not
+ * that year's whole arrangement: it replaces the package's entry for that
+ * date only, and the rest of that year stays as the package has it.
  */
 export function supplementedOfficialData(
   base: OfficialData,
   supplement: OfficialData,
 ): OfficialData {
+  const entries = [...Object.entries(supplement.holidays), ...Object.entries(supplement.workdays)];
+  // The year by its digits: a malformed date is refused later, by buildOfficialCalendar.
+  const yearOfKey = (date: string) => date.slice(0, 4);
   const years = new Set(
-    [...Object.keys(supplement.holidays), ...Object.keys(supplement.workdays)].map((date) =>
-      date.slice(0, 4),
-    ),
+    entries
+      .filter(([date, name]) => !isNewYearSpillOver(date, name))
+      .map(([date]) => yearOfKey(date)),
   );
+  const replaced = (date: string) =>
+    years.has(yearOfKey(date)) || date in supplement.holidays || date in supplement.workdays;
   const merge = (
     from: Readonly<Record<string, string>> | undefined,
     over: Readonly<Record<string, string>> | undefined,
   ) => ({
-    ...Object.fromEntries(
-      Object.entries(from ?? {}).filter(([date]) => !years.has(date.slice(0, 4))),
-    ),
+    ...Object.fromEntries(Object.entries(from ?? {}).filter(([date]) => !replaced(date))),
     ...over,
   });
   return {
@@ -81,6 +91,11 @@ export function supplementedOfficialData(
     workdays: merge(base.workdays, supplement.workdays),
     inLieuDays: merge(base.inLieuDays, supplement.inLieuDays),
   };
+}
+
+/** A December day of the next year's New Year's break or of its swapped working days. */
+function isNewYearSpillOver(date: string, name: string): boolean {
+  return date.slice(5, 7) === '12' && name.includes('元旦');
 }
 
 /**
