@@ -131,6 +131,46 @@ describe('deadlines, withdrawal, dynamic management and the history chain', () =
       expect(late.status).toBe(200);
       expect(late.body).toMatchObject({ status: 'community_notice', dueAt: null, overdue: false });
     });
+
+    it('flags the lateness first when a decision arrives after the deadline, before its timer fired', async () => {
+      const { id, token } = await submitted();
+      // The deadline passed while its timer was not fired (a backlog, a worker restarting):
+      // here, a deadline moved to a minute before the clock's instant, which does not move.
+      const passed = '2025-09-01T08:59:00+08:00';
+      await t.db.query(`UPDATE applications SET due_at = $2 WHERE id = $1`, [id, passed]);
+      await t.db.query(
+        `UPDATE timers SET due_at = $2 WHERE application_id = $1 AND kind = 'review_deadline'`,
+        [id, passed],
+      );
+
+      const res = await decide(t, world.community, id, 'approve');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'community_notice', overdue: false });
+      const history = await historyOf(t, id, token);
+      expect(history.map((e) => `${e.type}:${e.from}->${e.to}@${e.at}`)).toEqual([
+        'submit:draft->community_review@2025-09-01T09:00:00+08:00',
+        'review_overdue:community_review->community_review@2025-09-01T08:59:00+08:00',
+        'approve:community_review->community_notice@2025-09-01T09:00:00+08:00',
+      ]);
+      expect(await alertsOf(world.town.token)).toEqual([
+        expect.objectContaining({ applicationId: id, kind: 'overdue', level: 'community' }),
+      ]);
+      // The deadline's own job answers what was recorded under its id, and fires nothing again.
+      const [timer] = await t.db.query<{ id: string; fired_at: Date | null }[]>(
+        `SELECT id, fired_at FROM timers WHERE application_id = $1 AND kind = 'review_deadline'`,
+        [id],
+      );
+      expect(timer.fired_at).not.toBeNull();
+      const [recorded] = await t.db.query<{ status_code: number }[]>(
+        `SELECT status_code FROM command_results WHERE job_id = $1`,
+        [timer.id],
+      );
+      expect(recorded.status_code).toBe(200);
+      // A move of the clock (before the notice ends) fires nothing more.
+      await setClock(t, world.admin, '2025-09-05T09:00:00+08:00');
+      expect(await historyOf(t, id, token)).toHaveLength(3);
+      expect(await alertsOf(world.town.token)).toHaveLength(1);
+    });
   });
 
   describe('withdrawal', () => {

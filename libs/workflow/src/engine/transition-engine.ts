@@ -81,12 +81,28 @@ export class TransitionEngine {
     try {
       applied = await this.db.transaction((tx) => this.applyLocked(tx, req));
     } catch (e) {
+      if (e instanceof DeadlineDueFirst) return this.afterDeadline(req, e.timerId);
       if (e instanceof AnsweredMeanwhile) return this.answeredMeanwhile(req);
       if (!(e instanceof TransitionRefused)) throw e;
       return this.recordRefusal(req, e.outcome);
     }
     await this.scheduler.schedule(applied.timers);
     return applied.outcome;
+  }
+
+  /**
+   * A command that arrives after its level's deadline, before the deadline's
+   * timer has fired (a backlog of jobs, a worker restarting, a reconcile after
+   * Redis lost the delayed job): the deadline came first, so it is applied
+   * first, as its own job would have (the application flagged overdue, the
+   * level above alerted, under the timer's id so its own job later answers
+   * the same), and then the command. Were the command applied alone, it would
+   * cancel the deadline and the lateness would leave no trace. Tried once: if
+   * the deadline is refused, the command goes on as it was.
+   */
+  private async afterDeadline(req: TransitionRequest, timerId: string): Promise<JobOutcome> {
+    await this.apply({ jobId: timerId, applicationId: req.applicationId, actor: null, timerId });
+    return this.apply({ ...req, deadlineSettled: true });
   }
 
   private async answeredMeanwhile(req: TransitionRequest): Promise<JobOutcome> {
@@ -127,7 +143,7 @@ export class TransitionEngine {
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
     const campaign = await this.campaigns.require(app.campaignId);
-    const reads = await readUnderLock(tx, req, app, campaign);
+    const reads = await readUnderLock(tx, req, app, campaign, this.clock.now());
     // The same job delivered twice at once: the second waited on the lock while
     // the first committed, and must answer the first's outcome, not apply again.
     if (reads.recorded && settles(reads.recorded.statusCode, isTimerJob(req)))
@@ -135,6 +151,7 @@ export class TransitionEngine {
     if (req.actor && !canRead(authUser(req), app)) {
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
+    if (reads.dueDeadlineTimer) throw new DeadlineDueFirst(reads.dueDeadlineTimer);
     const writes = new WriteBatch();
     const fired = req.timerId ? firedTimer(reads, writes, this.clock.now()) : null;
     if (req.timerId && !fired) {
@@ -389,6 +406,13 @@ function historyEntry(
 
 /** A redelivery of the job recorded its outcome while this one ran: that one is the answer. */
 class AnsweredMeanwhile extends Error {}
+
+/** The level's deadline passed and its timer has not fired: it goes first (see afterDeadline). */
+class DeadlineDueFirst extends Error {
+  constructor(readonly timerId: string) {
+    super(`review deadline ${timerId} is due first`);
+  }
+}
 
 /** A timer's job arrived before the timer is due (see TransitionWorker). */
 export class TimerNotDue extends Error {

@@ -34,6 +34,11 @@ export interface TransitionReads {
   materials: MaterialListing[];
   /** For a command: what the household's assessment reads. */
   lookups: AssessmentLookups | null;
+  /**
+   * For a command that arrives after the level's deadline, before its timer
+   * fired: that pending deadline timer (see TransitionEngine). Null otherwise.
+   */
+  dueDeadlineTimer: string | null;
 }
 
 interface ReadsRow extends AssessmentLookupRow {
@@ -44,6 +49,7 @@ interface ReadsRow extends AssessmentLookupRow {
   timer: { id: string; kind: TimerKind; level: string; dueAt: string } | null;
   objection_open: boolean | null;
   materials: MaterialsJson;
+  due_deadline_timer: string | null;
 }
 
 /**
@@ -64,6 +70,7 @@ export async function readUnderLock(
   req: TransitionRequest,
   app: Application,
   campaign: Campaign,
+  now: Date,
 ): Promise<TransitionReads> {
   const columns: Record<string, Statement> = {
     recorded: {
@@ -94,6 +101,15 @@ export async function readUnderLock(
       params: [req.objectionId, app.id],
     };
   }
+  // Read only when the row says the deadline has passed unflagged: never on the hot path.
+  if (!req.timerId && !req.deadlineSettled && app.dueAt && app.dueAt <= now && !app.overdueSince) {
+    columns.due_deadline_timer = {
+      sql: `SELECT id FROM timers WHERE application_id = $1 AND kind = 'review_deadline'
+               AND fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $2
+             ORDER BY due_at LIMIT 1`,
+      params: [app.id, now],
+    };
+  }
   const answersWithView = !req.timerId;
   if (answersWithView) {
     columns.materials = materialsAsJson(app.id);
@@ -118,5 +134,6 @@ export async function readUnderLock(
     objectionOpen: row.objection_open === true,
     materials: materialsFromJson(row.materials),
     lookups: answersWithView ? lookupsFrom(row) : null,
+    dueDeadlineTimer: row.due_deadline_timer ?? null,
   };
 }

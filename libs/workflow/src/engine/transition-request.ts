@@ -15,4 +15,9 @@ export interface TransitionRequest {
   corrections?: CorrectionsPayload;
   timerId?: string;
   objectionId?: string;
+  /**
+   * Set by the engine on a command it applies again once the level's deadline,
+   * found passed but unflagged, has been applied first (see TransitionEngine.afterDeadline).
+   */
+  deadlineSettled?: boolean;
 }
