@@ -696,7 +696,7 @@ describe('the audit trail', () => {
         .http()
         .post(`/api/alerts/${alert.id}/acknowledgement`)
         .set(bearer(admin))
-        .send({})
+        .send({ note: '已补录放假安排' })
         .expect(200);
       await t
         .http()

@@ -14,7 +14,7 @@ interface AlertItem {
   applicationId: string;
   kind: string;
   toLevel: string;
-  acknowledgement: { at: string; by: { id: string; name: string }; note: string | null } | null;
+  acknowledgement: { at: string; by: { id: string; name: string }; note: string } | null;
   acknowledgedNow?: boolean;
 }
 
@@ -55,8 +55,11 @@ describe('alerts: acknowledgement', () => {
     return res.body as AlertItem[];
   };
 
-  const acknowledge = (token: string, id: string, body: Record<string, unknown> = {}) =>
-    t.http().post(`/api/alerts/${id}/acknowledgement`).set(bearer(token)).send(body);
+  const acknowledge = (
+    token: string,
+    id: string,
+    body: Record<string, unknown> = { note: '已督办' },
+  ) => t.http().post(`/api/alerts/${id}/acknowledgement`).set(bearer(token)).send(body);
 
   const acknowledgementRecords = () =>
     t.db.query<{ actor_role: string; target_type: string; target_id: string; detail: object }[]>(
@@ -171,7 +174,14 @@ describe('alerts: acknowledgement', () => {
       'VALIDATION_FAILED',
     );
     expectError(
-      await acknowledge(world.town.token, alert.id, { handled: true }),
+      await acknowledge(world.town.token, alert.id, { note: '已督办', handled: true }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    // A note is the acknowledgement's point: what was done.
+    expectError(await acknowledge(world.town.token, alert.id, {}), 400, 'VALIDATION_FAILED');
+    expectError(
+      await acknowledge(world.town.token, alert.id, { note: '' }),
       400,
       'VALIDATION_FAILED',
     );

@@ -49,9 +49,14 @@ const fresh = (prefix: string) => `${prefix}${process.pid}h${serial++}`;
 /**
  * Every JSON write route with a valid body: sent as is, each would be accepted
  * and change something, so a mutation that slipped through validation shows
- * as a 2xx or as a changed row. `propertyId` is the review application's property.
+ * as a 2xx or as a changed row. `propertyId` is the review application's property,
+ * `alertId` an alert raised to the town about it.
  */
-export function hostileTargets(w: SecurityWorld, propertyId: string): HostileTarget[] {
+export function hostileTargets(
+  w: SecurityWorld,
+  propertyId: string,
+  alertId: string,
+): HostileTarget[] {
   const { accounts, regions } = w;
   const cr = accounts.community_reviewer;
   const br = accounts.bureau_reviewer;
@@ -268,6 +273,14 @@ export function hostileTargets(w: SecurityWorld, propertyId: string): HostileTar
       // A valid move (the clock's own instant plus a minute): fine as a base, never sent unmutated.
       base: () => ({ now: '2025-09-01T09:01:00+08:00' }),
       fields: [f(['now'], 'instant')],
+    },
+    {
+      route: 'POST /api/alerts/:id/acknowledgement',
+      method: 'POST',
+      path: `/api/alerts/${alertId}/acknowledgement`,
+      token: accounts.town_reviewer.token,
+      base: () => ({ note: '已电话督办' }),
+      fields: [f(['note'], 'multiline', { max: 500, optional: true })],
     },
     {
       route: 'POST /api/statistics/register-exports',

@@ -396,7 +396,9 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'POST /api/alerts/:id/acknowledgement': {
     access: ['town_reviewer', 'bureau_reviewer', 'admin'],
     request: async (w, caller, where, t) =>
-      post(`/api/alerts/${await alertFor(t, w, caller, where)}/acknowledgement`, {}),
+      post(`/api/alerts/${await alertFor(t, w, caller, where)}/acknowledgement`, {
+        note: '已督办',
+      }),
     inside: ok(),
   },
 

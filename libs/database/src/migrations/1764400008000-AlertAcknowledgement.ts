@@ -2,9 +2,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * An alert is acknowledged by the reviewer or administrator it was raised to,
- * once: who and when (`acknowledged_at` was there from the start, unused), with
- * an optional note of what was done about it. Both or neither, so that a
- * half-written acknowledgement cannot exist. The open alerts of a level are
+ * once: who, when (`acknowledged_at` was there from the start, unused) and a
+ * note of what was done about it. All three or none, so that a half-written
+ * acknowledgement cannot exist. The open alerts of a level are
  * what its reviewers work through: they are found by a partial index.
  */
 export class AlertAcknowledgement1764400008000 implements MigrationInterface {
@@ -18,7 +18,7 @@ export class AlertAcknowledgement1764400008000 implements MigrationInterface {
         ADD CONSTRAINT alerts_acknowledged_whole
           CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL)),
         ADD CONSTRAINT alerts_note_with_acknowledgement
-          CHECK (acknowledgement_note IS NULL OR acknowledged_at IS NOT NULL)`);
+          CHECK ((acknowledged_at IS NULL) = (acknowledgement_note IS NULL))`);
     await q.query(`
       CREATE INDEX alerts_open_idx ON alerts (to_level, created_at DESC)
        WHERE acknowledged_at IS NULL`);

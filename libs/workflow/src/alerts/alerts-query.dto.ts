@@ -29,12 +29,15 @@ export class AlertsQueryDto {
   acknowledged?: boolean;
 }
 
-/** `POST /api/alerts/:id/acknowledgement`: what was done about it, if anything is worth saying. */
+/**
+ * `POST /api/alerts/:id/acknowledgement`: what was done about it. Required: an
+ * acknowledgement is the office's record that someone acted on the alert (a
+ * call to the late community, a year added to the calendar), not a click.
+ */
 export class AcknowledgeAlertDto {
-  @ApiProperty({ required: false, example: '已电话督办甲一社区，次日完成审核。' })
-  @IsOptional()
+  @ApiProperty({ example: '已电话督办甲一社区，次日完成审核。' })
   @IsString()
   @Length(1, 500)
   @IsPlainText({ multiline: true })
-  note?: string;
+  note!: string;
 }

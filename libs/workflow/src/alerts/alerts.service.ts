@@ -15,7 +15,7 @@ export interface AlertView {
   message: string;
   at: string;
   /** Null while nobody it was raised to has acknowledged it. */
-  acknowledgement: { at: string; by: { id: string; name: string }; note: string | null } | null;
+  acknowledgement: { at: string; by: { id: string; name: string }; note: string } | null;
 }
 
 /** An acknowledgement's answer: the alert, and whether this call acknowledged it or an earlier one had. */
@@ -34,6 +34,7 @@ interface AlertRow {
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   acknowledged_by_name: string | null;
+  /** Set with `acknowledged_at` (a constraint of the table). */
   acknowledgement_note: string | null;
 }
 
@@ -104,7 +105,7 @@ export class AlertsService {
                 RETURNING id)
          SELECT (SELECT count(*) FROM target)::int AS found,
                 (SELECT count(*) FROM acknowledged)::int AS acknowledged`,
-        [scope.toLevel, scope.regionPath, id, this.clock.now(), user.id, note ?? null],
+        [scope.toLevel, scope.regionPath, id, this.clock.now(), user.id, note],
       );
     if (found === 0) throw AppError.notFound('Alert');
     const [row]: AlertRow[] = await this.db.query(
@@ -149,7 +150,7 @@ function viewOf(r: AlertRow): AlertView {
         ? {
             at: formatShanghaiInstant(r.acknowledged_at),
             by: { id: r.acknowledged_by, name: r.acknowledged_by_name ?? '' },
-            note: r.acknowledgement_note,
+            note: r.acknowledgement_note ?? '',
           }
         : null,
   };
