@@ -89,6 +89,45 @@ describe('applications: submission and withdrawal', () => {
       );
     });
 
+    it('refuses a body with fields (400, each named) and changes nothing; takes an empty one', async () => {
+      const ready = await submittable(t, applicant.token, family());
+      for (const path of ['submit', 'withdraw']) {
+        const details = expectError(
+          await unchanged(() =>
+            t
+              .http()
+              .post(`/api/applications/${ready.id}/${path}`)
+              .set(bearer(applicant.token))
+              .send({ status: 'approved', level: 'bureau' }),
+          ),
+          400,
+          'VALIDATION_FAILED',
+        );
+        expect(details.map((d) => [d.code, d.field])).toEqual([
+          ['UNKNOWN_FIELD', 'status'],
+          ['UNKNOWN_FIELD', 'level'],
+        ]);
+        expectError(
+          await t
+            .http()
+            .post(`/api/applications/${ready.id}/${path}`)
+            .set(bearer(applicant.token))
+            .set('content-type', 'application/json')
+            .send('["submit"]'),
+          400,
+          'VALIDATION_FAILED',
+        );
+      }
+      expect(await statusOf(ready.id)).toBe('draft');
+      const res = await t
+        .http()
+        .post(`/api/applications/${ready.id}/submit`)
+        .set(bearer(applicant.token))
+        .send({});
+      expect(res.status).toBe(200);
+      expect(await statusOf(ready.id)).toBe('community_review');
+    });
+
     it('accepts a submission on the opening day', async () => {
       const ready = await submittable(t, applicant.token, family());
       const res = await submit(ready.id);

@@ -13,3 +13,4 @@ export * from './denial-listener';
 export * from './request-id';
 export * from './json-body-shape';
 export * from './loggable-error';
+export * from './no-body.pipe';

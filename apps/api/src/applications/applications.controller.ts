@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { idempotencyKey, ParseUuid } from '@app/http';
+import { idempotencyKey, NoBodyPipe, ParseUuid } from '@app/http';
 import {
   ApplicationBodyDto,
   ApplicationsService,
@@ -57,6 +57,7 @@ export class ApplicationsController {
   submit(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUuid()) id: string,
+    @Body(new NoBodyPipe()) _body: undefined,
     @Headers('idempotency-key') key?: string,
   ): Promise<ApplicationView> {
     return this.commands.submit(user, id, idempotencyKey(key));
@@ -68,6 +69,7 @@ export class ApplicationsController {
   withdraw(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUuid()) id: string,
+    @Body(new NoBodyPipe()) _body: undefined,
     @Headers('idempotency-key') key?: string,
   ): Promise<ApplicationView> {
     return this.commands.withdraw(user, id, idempotencyKey(key));
