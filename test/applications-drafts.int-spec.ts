@@ -344,6 +344,27 @@ describe('applications: drafts', () => {
         );
       });
 
+      it.each<[string, string, (body: ReturnType<typeof family>, value: string) => void]>([
+        ['a hukou date', 'members.0.hukouSince', (b, v) => (b.members[0].hukouSince = v)],
+        [
+          'a transfer date',
+          'properties.0.transferredOn',
+          (b, v) => Object.assign(b.properties[0], { transferredOn: v, transferReason: 'sale' }),
+        ],
+      ])(
+        '%s that does not exist (a malformed date, not a broken rule)',
+        async (_what, field, set) => {
+          for (const date of ['2025-02-30', '2023-13-01', '2025-04-31']) {
+            const body = family();
+            set(body, date);
+            const details = expectError(await refused(body), 400, 'VALIDATION_FAILED');
+            expect(details).toContainEqual(
+              expect.objectContaining({ code: 'INVALID_FIELD', field }),
+            );
+          }
+        },
+      );
+
       it('an annual income of 1e309 in the raw JSON text (Infinity once parsed)', async () => {
         const raw = JSON.stringify(family({ income: 123456.78 })).replace('123456.78', '1e309');
         expect(raw).toContain('"annualIncome":1e309');

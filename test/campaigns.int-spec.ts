@@ -192,6 +192,7 @@ describe('campaigns', () => {
       ['no reference income', { referenceIncome: undefined }, 'referenceIncome'],
       ['a coefficient above 1', { incomeCoefficients: [0.5, 1.1] }, 'incomeCoefficients'],
       ['a date without leading zeros', { opensOn: '2025-9-1' }, 'opensOn'],
+      ['a date that does not exist', { closesOn: '2025-02-29' }, 'closesOn'],
       ['partial review days', { reviewDays: { community: 5 } }, 'reviewDays.town'],
       ['review days as an array', { reviewDays: [] }, 'reviewDays'],
       ['review days as an array of them', { reviewDays: [{ community: 5 }] }, 'reviewDays'],

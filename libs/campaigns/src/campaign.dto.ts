@@ -10,15 +10,11 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsTwoDecimalNumber, IsPlainText } from '@app/http';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = '$property must be a date YYYY-MM-DD';
+import { IsTwoDecimalNumber, IsPlainText, IsCalendarDate } from '@app/http';
 
 export class ReviewDaysDto {
   @ApiProperty({ default: 5 })
@@ -82,32 +78,32 @@ export class CreateCampaignDto {
 
   @ApiProperty({ required: false, example: '2026-08-31' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   ageCutoffDate?: string;
 
   @ApiProperty({ required: false, example: '2026-12-31' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   hukouCutoffDate?: string;
 
   @ApiProperty({ required: false, example: '2026-08-31' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   transferCutoffDate?: string;
 
   @ApiProperty({ required: false, example: '2026-09-01' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   opensOn?: string;
 
   @ApiProperty({ required: false, example: '2026-10-26' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   closesOn?: string;
 
   @ApiProperty({ required: false, example: '2026-10-28' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   reportDueOn?: string;
 
   @ApiProperty({ required: false, type: ReviewDaysDto })

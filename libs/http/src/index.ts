@@ -14,3 +14,4 @@ export * from './request-id';
 export * from './json-body-shape';
 export * from './loggable-error';
 export * from './no-body.pipe';
+export * from './calendar-date';

@@ -10,7 +10,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -27,10 +26,7 @@ import {
   TRANSFER_REASONS,
   TransferReason,
 } from '@app/domain';
-import { IsTwoDecimalNumber, IsPlainText } from '@app/http';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = '$property must be a date YYYY-MM-DD';
+import { IsTwoDecimalNumber, IsPlainText, IsCalendarDate } from '@app/http';
 
 /** The most members and properties one household may declare: far above any real family. */
 export const MAX_MEMBERS = 20;
@@ -65,7 +61,7 @@ export class MemberDto {
   hukouCommunityId!: string;
 
   @ApiProperty({ example: '2010-05-01' })
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   hukouSince!: string;
 
   @ApiProperty({ enum: INCOME_SOURCES })
@@ -111,7 +107,7 @@ export class PropertyDto {
 
   @ApiProperty({ required: false, example: '2025-10-01' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate()
   transferredOn?: string;
 
   @ApiProperty({ required: false, enum: TRANSFER_REASONS })
