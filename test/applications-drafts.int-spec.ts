@@ -599,6 +599,42 @@ describe('applications: drafts', () => {
       expect(row).toEqual({ version: 2, household_income_fen: '1800001' });
     });
 
+    it('keeps the ids of the same homes when the body names none, as the contract sends it', async () => {
+      const body = family();
+      const flat = home(body, 20, { address: '甲' });
+      const twin = home(body, 20, { address: '甲' });
+      const garage = home(body, 10, { address: '乙', kind: 'non_residential' });
+      const draft = await createDraft(
+        t,
+        applicant.token,
+        withProperties(body, [flat, garage, twin]),
+      );
+      const ids = draft.properties.map((p) => p.id);
+      const proof = await uploadMaterial(t, applicant.token, draft.id, {
+        type: 'housing_proof',
+        propertyId: ids[0],
+      });
+      expect(proof.status).toBe(201);
+
+      // The same body again, in another order and with the flat's area corrected: no ids in it.
+      const res = await put(draft.id, withProperties(body, [garage, { ...flat, area: 21 }, twin]));
+      expect(res.status).toBe(200);
+      const view = res.body as ApplicationView;
+      expect(view.properties.map((p) => p.id)).toEqual([ids[1], ids[0], ids[2]]);
+      expect(view.missingMaterials).not.toContainEqual({
+        type: 'housing_proof',
+        propertyId: ids[0],
+      });
+      // A home no longer declared takes its id with it; a new one gets its own.
+      const again = await put(
+        draft.id,
+        withProperties(body, [flat, home(body, 15, { address: '丁' })]),
+      );
+      const replaced = again.body as ApplicationView;
+      expect(replaced.properties[0].id).toBe(ids[0]);
+      expect(ids).not.toContain(replaced.properties[1].id);
+    });
+
     it("gives a new id to a property that names another application's property id", async () => {
       const other = await createDraft(t, applicant.token, family());
       const body = family();

@@ -47,7 +47,7 @@ export class ApplicationsService {
 
   async create(user: AuthUser, body: ApplicationBodyDto): Promise<ApplicationView> {
     const { campaign, regionPath } = await this.placeOf(body);
-    const household = toStoredHousehold(body, new Set());
+    const household = toStoredHousehold(body, []);
     const assessment = await this.assessor.assessOrRefuse(
       { communityId: body.communityId, household },
       campaign,
@@ -73,7 +73,7 @@ export class ApplicationsService {
     const app = requireEditableByApplicant(user, await this.applications.findOneBy({ id }));
     requireSamePlaceOnceSubmitted(app, body);
     const { campaign, regionPath } = await this.placeOf(body);
-    const household = toStoredHousehold(body, new Set(app.household.properties.map((p) => p.id)));
+    const household = toStoredHousehold(body, app.household.properties);
     const assessment = await this.assessor.assessOrRefuse(
       { id, communityId: body.communityId, household },
       campaign,

@@ -18,18 +18,40 @@ function exact(result: UnitResult): number {
 }
 
 /**
- * The declaration in the domain's units. A property keeps its id when the body
- * names one the application already has (materials refer to it); every other
- * property gets a new id.
+ * The declaration in the domain's units. A property keeps its id when it is
+ * one the application already has (materials refer to it): the body names the
+ * id, or, naming none (the contract's body has no id), it declares the same
+ * home (kind, owner, address) as one of them. Each existing id is kept at most once, named
+ * ids first; every other property gets a new id.
  */
 export function toStoredHousehold(
   body: ApplicationBodyDto,
-  existingPropertyIds: ReadonlySet<string>,
+  existing: readonly PropertyDeclaration[],
 ): StoredHousehold {
+  const unclaimed = new Map(existing.map((p) => [p.id, p]));
+  const named = body.properties.map((p) => {
+    if (!p.id || !unclaimed.has(p.id)) return undefined;
+    unclaimed.delete(p.id);
+    return p.id;
+  });
+  const sameHome = (p: PropertyDto): string | undefined => {
+    for (const old of unclaimed.values()) {
+      if (
+        old.kind === p.kind &&
+        old.ownerIdNumber === p.ownerIdNumber &&
+        old.address === p.address
+      ) {
+        unclaimed.delete(old.id);
+        return old.id;
+      }
+    }
+    return undefined;
+  };
   return {
     members: body.members.map(toMember),
-    properties: body.properties.map((p) =>
-      toProperty(p, p.id && existingPropertyIds.has(p.id) ? p.id : randomUUID()),
+    // An id the application does not have names no home of it: a new one.
+    properties: body.properties.map((p, i) =>
+      toProperty(p, named[i] ?? (p.id ? undefined : sameHome(p)) ?? randomUUID()),
     ),
   };
 }

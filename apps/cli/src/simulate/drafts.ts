@@ -96,7 +96,7 @@ export async function createDrafts(
       const applicant = await applicantAccount(h, today, h === households[0] ? first.id : null);
       if (applicant.id !== first.id) users.push(applicant);
       const dto = await validated(ApplicationBodyDto, applicationBody(h, world.campaign.id));
-      const household = toStoredHousehold(dto, new Set());
+      const household = toStoredHousehold(dto, []);
       const result = assessHousehold(
         { communityId: dto.communityId, ...household },
         world.campaign,
