@@ -122,7 +122,10 @@ export function expectError(res: Response, status: number, code: string): ErrorD
     message: expect.any(String),
     details: expect.any(Array),
   });
-  return (res.body as { details: ErrorDetail[] }).details;
+  const details = (res.body as { details: ErrorDetail[] }).details;
+  // A 422 lists every broken rule with its code (api.md "Errors").
+  if (status === 422) expect(details.length).toBeGreaterThan(0);
+  return details;
 }
 
 /** Collects the body as bytes, whatever its content type (CSV, XLSX downloads). */

@@ -40,17 +40,24 @@ const DEFAULT_CODES: Partial<Record<number, string>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
 };
 
+/**
+ * The contract's error body. A 422's `details` lists every broken rule with
+ * its code (api.md "Errors"): a refusal for one rule (an unknown campaign, a
+ * signature that is not the reviewer's) lists that rule, so a client can read
+ * every 422 the same way.
+ */
 export function errorBody(
   status: number,
   code: string | undefined,
   message: string,
   details: ErrorDetail[] = [],
 ): ErrorBody {
+  const stableCode = code ?? DEFAULT_CODES[status] ?? 'ERROR';
   return {
     statusCode: status,
     error: STATUS_NAMES[status] ?? 'Error',
-    code: code ?? DEFAULT_CODES[status] ?? 'ERROR',
+    code: stableCode,
     message,
-    details,
+    details: status === 422 && details.length === 0 ? [{ code: stableCode, message }] : details,
   };
 }

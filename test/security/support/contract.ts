@@ -23,6 +23,8 @@ export function errorShapeProblems(answer: Answer, status?: number, code?: strin
   if (typeof body.error !== 'string' || body.error === '') problems.push('error is not a name');
   if (typeof body.message !== 'string') problems.push('message is not a string');
   if (!Array.isArray(body.details)) problems.push('details is not an array');
+  // A 422 "lists every broken rule with its code".
+  else if (answer.status === 422 && body.details.length === 0) problems.push('a 422 lists no rule');
   if (typeof body.code !== 'string' || !STABLE_CODE.test(body.code) || body.code === 'ERROR') {
     problems.push(`code ${JSON.stringify(body.code)} is not a stable code`);
   } else if (code !== undefined && body.code !== code) {
