@@ -1,3 +1,5 @@
+import { Clock, ManualClock } from '@app/clock';
+import { TransitionQueue } from '@app/workflow';
 import { familyBody } from './factories/applications.factory';
 import { createStaff } from './factories/users.factory';
 import { bearer, createTestApp, expectError, resetDatabase, TestApp } from './support/test-app';
@@ -132,16 +134,16 @@ describe('deadlines, withdrawal, dynamic management and the history chain', () =
       expect(late.body).toMatchObject({ status: 'community_notice', dueAt: null, overdue: false });
     });
 
-    it('flags the lateness first when a decision arrives after the deadline, before its timer fired', async () => {
+    /** The clock moved as a worker that missed the move sees it: no timer fired on the way. */
+    async function clockMovedWithoutTimers(now: string): Promise<void> {
+      await t.db.query(`UPDATE manual_clock SET now = $1 WHERE id = 1`, [now]);
+      await t.app.get<Clock, ManualClock>(Clock).load();
+    }
+
+    it('flags the lateness first when a decision is asked after the deadline, before its timer fired', async () => {
       const { id, token } = await submitted();
-      // The deadline passed while its timer was not fired (a backlog, a worker restarting):
-      // here, a deadline moved to a minute before the clock's instant, which does not move.
-      const passed = '2025-09-01T08:59:00+08:00';
-      await t.db.query(`UPDATE applications SET due_at = $2 WHERE id = $1`, [id, passed]);
-      await t.db.query(
-        `UPDATE timers SET due_at = $2 WHERE application_id = $1 AND kind = 'review_deadline'`,
-        [id, passed],
-      );
+      // The deadline passed while its timer did not fire (a backlog, a worker restarting).
+      await clockMovedWithoutTimers('2025-09-09T10:00:00+08:00');
 
       const res = await decide(t, world.community, id, 'approve');
       expect(res.status).toBe(200);
@@ -149,8 +151,8 @@ describe('deadlines, withdrawal, dynamic management and the history chain', () =
       const history = await historyOf(t, id, token);
       expect(history.map((e) => `${e.type}:${e.from}->${e.to}@${e.at}`)).toEqual([
         'submit:draft->community_review@2025-09-01T09:00:00+08:00',
-        'review_overdue:community_review->community_review@2025-09-01T08:59:00+08:00',
-        'approve:community_review->community_notice@2025-09-01T09:00:00+08:00',
+        `review_overdue:community_review->community_review@${DUE}`,
+        'approve:community_review->community_notice@2025-09-09T10:00:00+08:00',
       ]);
       expect(await alertsOf(world.town.token)).toEqual([
         expect.objectContaining({ applicationId: id, kind: 'overdue', level: 'community' }),
@@ -161,15 +163,46 @@ describe('deadlines, withdrawal, dynamic management and the history chain', () =
         [id],
       );
       expect(timer.fired_at).not.toBeNull();
-      const [recorded] = await t.db.query<{ status_code: number }[]>(
-        `SELECT status_code FROM command_results WHERE job_id = $1`,
-        [timer.id],
-      );
-      expect(recorded.status_code).toBe(200);
-      // A move of the clock (before the notice ends) fires nothing more.
-      await setClock(t, world.admin, '2025-09-05T09:00:00+08:00');
+      const again = await t.app.get(TransitionQueue).runMany([
+        {
+          name: 'reviewDeadline',
+          data: { applicationId: id, timerId: timer.id },
+          jobId: timer.id,
+        },
+      ]);
+      expect(again).toEqual([200]);
       expect(await historyOf(t, id, token)).toHaveLength(3);
       expect(await alertsOf(world.town.token)).toHaveLength(1);
+    });
+
+    it('judges a decision asked before the deadline on time, however late its job is applied', async () => {
+      const { id, token } = await submitted();
+      const [reviewer] = await t.db.query<{ id: string; path: string }[]>(
+        `SELECT u.id, r.path FROM users u JOIN regions r ON r.id = u.region_id WHERE u.name = $1`,
+        [world.community.name],
+      );
+      await clockMovedWithoutTimers('2025-09-09T00:10:00+08:00');
+      // Asked at 23:50 on the last day; its job applied twenty minutes later.
+      const outcome = await t.app.get(TransitionQueue).run(
+        'decide',
+        {
+          applicationId: id,
+          actor: {
+            userId: reviewer.id,
+            role: 'community_reviewer',
+            name: world.community.name,
+            regionPath: reviewer.path,
+            askedAt: '2025-09-08T15:50:00.000Z',
+          },
+          decision: 'approve',
+          opinion: '经调查核实',
+          signature: world.community.name,
+        },
+        TransitionQueue.commandJob('decide', reviewer.id, id),
+      );
+      expect(outcome.statusCode).toBe(200);
+      expect((await historyOf(t, id, token)).map((e) => e.type)).toEqual(['submit', 'approve']);
+      expect(await alertsOf(world.town.token)).toEqual([]);
     });
   });
 

@@ -16,6 +16,12 @@ export interface JobActor {
   role: string;
   name: string;
   regionPath: string | null;
+  /**
+   * When they asked, on the service's clock (ISO 8601): a job applied late (a
+   * backlog, a restart) is still judged on time by it against the level's
+   * deadline. Absent from jobs queued before it was added: then the apply's time.
+   */
+  askedAt?: string;
 }
 
 export interface CorrectionsPayload {

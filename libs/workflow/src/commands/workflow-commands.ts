@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@app/access';
+import { Clock } from '@app/clock';
 import { ApplicationView } from '@app/applications';
 import { AppError, ErrorBody } from '@app/http';
 import { JobActor, TransitionJobName, TransitionJobs } from '@app/queue';
 import { TransitionQueue } from '../queue/transition-queue';
 import { DecisionDto, ResolutionDto, SignedOpinionDto } from './decision.dto';
-
-const actorOf = (u: AuthUser): JobActor => ({
-  userId: u.id,
-  role: u.role,
-  name: u.name,
-  regionPath: u.regionPath,
-});
 
 /**
  * The HTTP side of every transition: checks what needs no state (the
@@ -20,14 +14,28 @@ const actorOf = (u: AuthUser): JobActor => ({
  */
 @Injectable()
 export class WorkflowCommands {
-  constructor(private readonly transitions: TransitionQueue) {}
+  constructor(
+    private readonly transitions: TransitionQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The caller, and when they asked (see JobActor.askedAt). */
+  private actorOf(u: AuthUser): JobActor {
+    return {
+      userId: u.id,
+      role: u.role,
+      name: u.name,
+      regionPath: u.regionPath,
+      askedAt: this.clock.now().toISOString(),
+    };
+  }
 
   submit(user: AuthUser, applicationId: string, key?: string): Promise<ApplicationView> {
-    return this.run('submit', { applicationId, actor: actorOf(user) }, user, key);
+    return this.run('submit', { applicationId, actor: this.actorOf(user) }, user, key);
   }
 
   withdraw(user: AuthUser, applicationId: string, key?: string): Promise<ApplicationView> {
-    return this.run('withdraw', { applicationId, actor: actorOf(user) }, user, key);
+    return this.run('withdraw', { applicationId, actor: this.actorOf(user) }, user, key);
   }
 
   decide(
@@ -40,7 +48,7 @@ export class WorkflowCommands {
     const { decision, opinion, signature, corrections } = dto;
     return this.run(
       'decide',
-      { applicationId, actor: actorOf(user), decision, opinion, signature, corrections },
+      { applicationId, actor: this.actorOf(user), decision, opinion, signature, corrections },
       user,
       key,
     );
@@ -57,7 +65,7 @@ export class WorkflowCommands {
     const { upheld, opinion, signature } = dto;
     return this.run(
       'resolveObjection',
-      { applicationId, objectionId, actor: actorOf(user), upheld, opinion, signature },
+      { applicationId, objectionId, actor: this.actorOf(user), upheld, opinion, signature },
       user,
       key,
     );
@@ -70,7 +78,12 @@ export class WorkflowCommands {
     key?: string,
   ): Promise<ApplicationView> {
     requireOwnSignature(user, dto);
-    return this.run('revoke', { applicationId, actor: actorOf(user), ...pick(dto) }, user, key);
+    return this.run(
+      'revoke',
+      { applicationId, actor: this.actorOf(user), ...pick(dto) },
+      user,
+      key,
+    );
   }
 
   recordChange(
@@ -82,7 +95,7 @@ export class WorkflowCommands {
     requireOwnSignature(user, dto);
     return this.run(
       'recordChange',
-      { applicationId, actor: actorOf(user), ...pick(dto) },
+      { applicationId, actor: this.actorOf(user), ...pick(dto) },
       user,
       key,
     );

@@ -91,10 +91,10 @@ export class TransitionEngine {
   }
 
   /**
-   * A command that arrives after its level's deadline, before the deadline's
-   * timer has fired (a backlog of jobs, a worker restarting, a reconcile after
-   * Redis lost the delayed job): the deadline came first, so it is applied
-   * first, as its own job would have (the application flagged overdue, the
+   * A command asked for after its level's deadline (JobActor.askedAt), before
+   * the deadline's timer has fired (a backlog of jobs, a worker restarting, a
+   * reconcile after Redis lost the delayed job): the deadline came first, so it
+   * is applied first, as its own job would have (the application flagged overdue, the
    * level above alerted, under the timer's id so its own job later answers
    * the same), and then the command. Were the command applied alone, it would
    * cancel the deadline and the lateness would leave no trace. Tried once: if

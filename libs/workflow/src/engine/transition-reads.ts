@@ -101,13 +101,21 @@ export async function readUnderLock(
       params: [req.objectionId, app.id],
     };
   }
-  // Read only when the row says the deadline has passed unflagged: never on the hot path.
-  if (!req.timerId && !req.deadlineSettled && app.dueAt && app.dueAt <= now && !app.overdueSince) {
+  // Read only when the row says the deadline had passed, unflagged, when the command was
+  // asked for (a decision asked in time and applied late is in time): never on the hot path.
+  const askedAt = req.actor?.askedAt ? new Date(req.actor.askedAt) : now;
+  if (
+    !req.timerId &&
+    !req.deadlineSettled &&
+    app.dueAt &&
+    app.dueAt <= askedAt &&
+    !app.overdueSince
+  ) {
     columns.due_deadline_timer = {
       sql: `SELECT id FROM timers WHERE application_id = $1 AND kind = 'review_deadline'
                AND fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $2
              ORDER BY due_at LIMIT 1`,
-      params: [app.id, now],
+      params: [app.id, askedAt],
     };
   }
   const answersWithView = !req.timerId;
