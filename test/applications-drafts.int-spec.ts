@@ -602,7 +602,8 @@ describe('applications: drafts', () => {
     it('keeps the ids of the same homes when the body names none, as the contract sends it', async () => {
       const body = family();
       const flat = home(body, 20, { address: '甲' });
-      const twin = home(body, 20, { address: '甲' });
+      // A second declaration at the same address (another flat of the same owner), by its area.
+      const twin = home(body, 30, { address: '甲' });
       const garage = home(body, 10, { address: '乙', kind: 'non_residential' });
       const draft = await createDraft(
         t,
@@ -617,10 +618,10 @@ describe('applications: drafts', () => {
       expect(proof.status).toBe(201);
 
       // The same body again, in another order and with the flat's area corrected: no ids in it.
-      const res = await put(draft.id, withProperties(body, [garage, { ...flat, area: 21 }, twin]));
+      const res = await put(draft.id, withProperties(body, [garage, twin, { ...flat, area: 21 }]));
       expect(res.status).toBe(200);
       const view = res.body as ApplicationView;
-      expect(view.properties.map((p) => p.id)).toEqual([ids[1], ids[0], ids[2]]);
+      expect(view.properties.map((p) => p.id)).toEqual([ids[1], ids[2], ids[0]]);
       expect(view.missingMaterials).not.toContainEqual({
         type: 'housing_proof',
         propertyId: ids[0],
@@ -628,7 +629,7 @@ describe('applications: drafts', () => {
       // A home no longer declared takes its id with it; a new one gets its own.
       const again = await put(
         draft.id,
-        withProperties(body, [flat, home(body, 15, { address: '丁' })]),
+        withProperties(body, [{ ...flat, area: 21 }, home(body, 15, { address: '丁' })]),
       );
       const replaced = again.body as ApplicationView;
       expect(replaced.properties[0].id).toBe(ids[0]);

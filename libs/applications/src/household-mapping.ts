@@ -20,41 +20,47 @@ function exact(result: UnitResult): number {
 /**
  * The declaration in the domain's units. A property keeps its id when it is
  * one the application already has (materials refer to it): the body names the
- * id, or, naming none (the contract's body has no id), it declares the same
- * home (kind, owner, address) as one of them. Each existing id is kept at most once, named
- * ids first; every other property gets a new id.
+ * id, or, naming none (the contract's body has no id), it declares one of
+ * them again. Each existing id is kept at most once: named ids first, then
+ * declarations identical to an existing property, then the same home (kind,
+ * owner, address) with other figures (an area corrected), each in the body's
+ * order. An id the application does not have gets a new one, as does every
+ * other property.
  */
 export function toStoredHousehold(
   body: ApplicationBodyDto,
   existing: readonly PropertyDeclaration[],
 ): StoredHousehold {
+  const properties = body.properties.map((p) => toProperty(p, ''));
+  const ids: (string | undefined)[] = body.properties.map(() => undefined);
   const unclaimed = new Map(existing.map((p) => [p.id, p]));
-  const named = body.properties.map((p) => {
-    if (!p.id || !unclaimed.has(p.id)) return undefined;
-    unclaimed.delete(p.id);
-    return p.id;
+  body.properties.forEach((p, i) => {
+    if (p.id && unclaimed.delete(p.id)) ids[i] = p.id;
   });
-  const sameHome = (p: PropertyDto): string | undefined => {
-    for (const old of unclaimed.values()) {
-      if (
-        old.kind === p.kind &&
-        old.ownerIdNumber === p.ownerIdNumber &&
-        old.address === p.address
-      ) {
-        unclaimed.delete(old.id);
-        return old.id;
+  const claim = (same: (a: PropertyDeclaration, b: PropertyDeclaration) => boolean) =>
+    properties.forEach((declared, i) => {
+      if (ids[i] || body.properties[i].id) return;
+      const match = [...unclaimed.values()].find((old) => same(old, declared));
+      if (match) {
+        unclaimed.delete(match.id);
+        ids[i] = match.id;
       }
-    }
-    return undefined;
-  };
+    });
+  claim((a, b) => sameHome(a, b) && sameFigures(a, b));
+  claim(sameHome);
   return {
     members: body.members.map(toMember),
-    // An id the application does not have names no home of it: a new one.
-    properties: body.properties.map((p, i) =>
-      toProperty(p, named[i] ?? (p.id ? undefined : sameHome(p)) ?? randomUUID()),
-    ),
+    properties: properties.map((p, i) => ({ ...p, id: ids[i] ?? randomUUID() })),
   };
 }
+
+const sameHome = (a: PropertyDeclaration, b: PropertyDeclaration): boolean =>
+  a.kind === b.kind && a.ownerIdNumber === b.ownerIdNumber && a.address === b.address;
+
+const sameFigures = (a: PropertyDeclaration, b: PropertyDeclaration): boolean =>
+  a.areaCenti === b.areaCenti &&
+  a.transferredOn === b.transferredOn &&
+  a.transferReason === b.transferReason;
 
 function toMember(m: MemberDto): MemberDeclaration {
   return {
