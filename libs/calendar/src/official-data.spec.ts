@@ -67,9 +67,18 @@ describe('buildOfficialCalendar from an explicit data object', () => {
   it('knows every year that appears, in either list', () => {
     const official = buildOfficialCalendar({
       holidays: { '2031-01-01': "New Year's Day,元旦,1" },
-      workdays: { '2030-12-29': "New Year's Day,元旦,1" },
+      workdays: { '2030-10-12': 'National Day,国庆节,3' },
     });
     expect([...official.years].sort()).toEqual([2030, 2031]);
+  });
+
+  it('does not know a year from a December day of the next year’s New Year arrangement alone', () => {
+    const official = buildOfficialCalendar({
+      holidays: { '2031-01-01': "New Year's Day,元旦,1" },
+      workdays: { '2030-12-29': "New Year's Day,元旦,1" },
+    });
+    expect([...official.years]).toEqual([2031]);
+    expect(official.adjustedWorkdays.get('2030-12-29')).toBe('元旦');
   });
 
   it('knows no year when the data is empty', () => {

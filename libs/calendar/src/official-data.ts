@@ -40,7 +40,12 @@ export function buildOfficialCalendar(data: OfficialData): OfficialCalendar {
   for (const date of Object.keys(data.inLieuDays ?? {})) {
     if (!holidays.has(date)) throw new OfficialDataError(`in-lieu day ${date} is not a holiday`);
   }
-  const years = new Set([...holidays.keys(), ...adjustedWorkdays.keys()].map(yearOf));
+  // A December day of the next year's New Year arrangement does not make its own year known.
+  const years = new Set(
+    [...Object.entries(data.holidays), ...Object.entries(data.workdays)]
+      .filter(([date, name]) => !isNewYearSpillOver(date, name))
+      .map(([date]) => yearOf(date)),
+  );
   return Object.freeze({ years, holidays, adjustedWorkdays });
 }
 

@@ -280,7 +280,7 @@ export function hostileTargets(
       path: `/api/alerts/${alertId}/acknowledgement`,
       token: accounts.town_reviewer.token,
       base: () => ({ note: '已电话督办' }),
-      fields: [f(['note'], 'multiline', { max: 500, optional: true })],
+      fields: [f(['note'], 'multiline', { max: 500 })],
     },
     {
       route: 'POST /api/statistics/register-exports',
