@@ -415,6 +415,21 @@ describe('Register exports as queued jobs', () => {
       expect(await count()).toBe(before + 2);
     });
 
+    it('does not answer with an unfinished export asked for long before (a stuck one)', async () => {
+      const stuck = await insertExport('running');
+      // Asked for long before the service's (manual) clock's now.
+      await t.db.query(
+        `UPDATE register_exports SET requested_at = '2000-01-01T00:00:00Z' WHERE id = $1`,
+        [stuck],
+      );
+      const res = await request(world.admin, { campaignId: world.campaignId, format: 'csv' });
+      expect(res.status).toBe(202);
+      const id = (res.body as RegisterExportView).id;
+      expect(id).not.toBe(stuck);
+      await untilFinished(world.admin, id);
+      await t.db.query(`UPDATE register_exports SET status = 'failed' WHERE id = $1`, [stuck]);
+    });
+
     it('two requests of one register at once make one export', async () => {
       const [a, b] = await Promise.all(
         [0, 1].map(() =>

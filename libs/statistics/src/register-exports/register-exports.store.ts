@@ -18,6 +18,9 @@ export interface NewRegisterExport {
   requestedAt: Date;
 }
 
+/** How recent an unfinished export of the same register must be to answer a new request. */
+export const IN_FLIGHT_REUSE_MINUTES = 10;
+
 /** Most exports one listing shows (newest first). */
 export const EXPORT_LIST_LIMIT = 50;
 
@@ -31,12 +34,14 @@ export class RegisterExportsStore {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * A new export, unless the same requester's export of the same register
-   * (campaign, region, format) is still queued or running: that one is the
-   * answer (`created` false). A double click, a client's retry or a repeated
-   * GET of a large register would otherwise write the same file twice. The
-   * requester's key is locked for the check and the insert, so two requests at
-   * once make one export.
+   * A new export, unless the same requester asked for the same register
+   * (campaign, region, format) in the last IN_FLIGHT_REUSE_MINUTES and it is
+   * still queued or running: that one is the answer (`created` false). A double
+   * click, a client's retry or a repeated GET of a large register would
+   * otherwise write the same file twice. Only a recent one: an export stuck in
+   * `running` (its worker killed until its job failed for good) must not stand
+   * for every later request. The requester's key is locked for the check and
+   * the insert, so two requests at once make one export.
    */
   async insertUnlessInFlight(
     e: NewRegisterExport,
@@ -48,8 +53,9 @@ export class RegisterExportsStore {
         `SELECT ${COLUMNS} FROM register_exports
           WHERE requested_by = $1 AND campaign_id = $2 AND region_id = $3 AND format = $4
             AND status IN ('queued', 'running')
+            AND requested_at > $5::timestamptz - make_interval(mins => $6)
           ORDER BY serial DESC LIMIT 1`,
-        [e.requestedBy, e.campaignId, e.regionId, e.format],
+        [e.requestedBy, e.campaignId, e.regionId, e.format, e.requestedAt, IN_FLIGHT_REUSE_MINUTES],
       );
       if (inFlight) return { row: inFlight, created: false };
       const [row]: RegisterExportRow[] = await tx.query(
