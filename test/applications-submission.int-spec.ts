@@ -8,6 +8,7 @@ import {
   setClock,
   submittable,
 } from './factories/applications.factory';
+import { TransitionQueue } from '@app/workflow';
 import { createCampaign } from './factories/campaigns.factory';
 import { createRegionTree, RegionTree } from './factories/regions.factory';
 import { createStaff } from './factories/users.factory';
@@ -155,6 +156,44 @@ describe('applications: submission and withdrawal', () => {
       const ready = await submittable(t, applicant.token, family());
       await setClock(t, admin, '2025-10-26T23:59:59+08:00');
       expect((await submit(ready.id)).status).toBe(200);
+    });
+
+    /** A submission's job as the API queues it, asked for at `askedAt`. */
+    async function submitAsked(id: string, askedAt: string) {
+      const [owner] = await t.db.query<{ id: string; name: string }[]>(
+        `SELECT u.id, u.name FROM users u JOIN applications a ON a.applicant_user_id = u.id
+          WHERE a.id = $1`,
+        [id],
+      );
+      const actor = { userId: owner.id, role: 'applicant', name: owner.name, regionPath: null };
+      return t.app
+        .get(TransitionQueue)
+        .run(
+          'submit',
+          { applicationId: id, actor: { ...actor, askedAt } },
+          TransitionQueue.commandJob('submit', owner.id, id),
+        );
+    }
+
+    it('judges the window by when the submission was asked for, not when its job is applied', async () => {
+      const ready = await submittable(t, applicant.token, family());
+      await setClock(t, admin, '2025-10-27T00:05:00+08:00');
+      // Asked in the last second of the closing day, applied five minutes later: in time.
+      const inTime = await submitAsked(ready.id, '2025-10-26T15:59:59.000Z');
+      expect(inTime.statusCode).toBe(200);
+      expect(await statusOf(ready.id)).toBe('community_review');
+    });
+
+    it('takes a time of asking ahead of the service clock as now', async () => {
+      const later = await createCampaign(t, admin, tree.countyId, {
+        referenceIncome: 20000,
+        opensOn: '2025-09-10',
+      });
+      const ready = await submittable(t, applicant.token, familyBody(later.id, community));
+      // The clock says 1 September; a job claiming to be asked on the 15th is not let in early.
+      const ahead = await submitAsked(ready.id, '2025-09-15T02:00:00.000Z');
+      expect(ahead).toMatchObject({ statusCode: 409, body: { code: 'OUTSIDE_CAMPAIGN_WINDOW' } });
+      expect(await statusOf(ready.id)).toBe('draft');
     });
 
     it('refuses a submission before the window opens with 409 OUTSIDE_CAMPAIGN_WINDOW, and accepts it on the opening day', async () => {

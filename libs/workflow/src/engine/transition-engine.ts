@@ -46,7 +46,7 @@ import {
   settles,
   TransitionRefused,
 } from './outcome';
-import { readUnderLock, TransitionReads } from './transition-reads';
+import { askedTime, readUnderLock, TransitionReads } from './transition-reads';
 import { TransitionRequest } from './transition-request';
 
 /**
@@ -101,7 +101,12 @@ export class TransitionEngine {
    * the deadline is refused, the command goes on as it was.
    */
   private async afterDeadline(req: TransitionRequest, timerId: string): Promise<JobOutcome> {
-    await this.apply({ jobId: timerId, applicationId: req.applicationId, actor: null, timerId });
+    try {
+      await this.apply({ jobId: timerId, applicationId: req.applicationId, actor: null, timerId });
+    } catch (e) {
+      // Not due on this worker's clock after all: the command goes first, as it would have.
+      if (!(e instanceof TimerNotDue)) throw e;
+    }
     return this.apply({ ...req, deadlineSettled: true });
   }
 
@@ -302,7 +307,8 @@ export class TransitionEngine {
     let assessment: HouseholdAssessment | undefined;
     if (req.command?.type === 'submit') {
       if (app.status === 'draft') {
-        requireWindowOpen(campaign, this.clock.now());
+        // Asked for inside the window is in time, however late its job is applied.
+        requireWindowOpen(campaign, askedTime(req, this.clock.now()));
         changes.submittedAt = this.clock.now();
       }
       assessment = refusedAs(() => this.assessor.assessOrRefuseWith(app, campaign, reads.lookups!));
