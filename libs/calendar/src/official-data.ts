@@ -3,7 +3,7 @@
 // west of UTC. The JSON is plain 'YYYY-MM-DD' keys and needs no parsing of time.
 import { readFileSync } from 'node:fs';
 import packagedData from 'chinese-days/dist/chinese-days.json';
-import { IsoDate, isIsoDate, yearOf } from './civil-date';
+import { IsoDate, isIsoDate } from './civil-date';
 import { OfficialDataError } from './errors';
 
 /**
@@ -40,12 +40,7 @@ export function buildOfficialCalendar(data: OfficialData): OfficialCalendar {
   for (const date of Object.keys(data.inLieuDays ?? {})) {
     if (!holidays.has(date)) throw new OfficialDataError(`in-lieu day ${date} is not a holiday`);
   }
-  // A December day of the next year's New Year arrangement does not make its own year known.
-  const years = new Set(
-    [...Object.entries(data.holidays), ...Object.entries(data.workdays)]
-      .filter(([date, name]) => !isNewYearSpillOver(date, name))
-      .map(([date]) => yearOf(date)),
-  );
+  const years = new Set([...yearsHeld(data)].map(Number));
   return Object.freeze({ years, holidays, adjustedWorkdays });
 }
 
@@ -74,16 +69,9 @@ export function supplementedOfficialData(
   base: OfficialData,
   supplement: OfficialData,
 ): OfficialData {
-  const entries = [...Object.entries(supplement.holidays), ...Object.entries(supplement.workdays)];
-  // The year by its digits: a malformed date is refused later, by buildOfficialCalendar.
-  const yearOfKey = (date: string) => date.slice(0, 4);
-  const years = new Set(
-    entries
-      .filter(([date, name]) => !isNewYearSpillOver(date, name))
-      .map(([date]) => yearOfKey(date)),
-  );
+  const years = yearsHeld(supplement);
   const replaced = (date: string) =>
-    years.has(yearOfKey(date)) || date in supplement.holidays || date in supplement.workdays;
+    years.has(date.slice(0, 4)) || date in supplement.holidays || date in supplement.workdays;
   const merge = (
     from: Readonly<Record<string, string>> | undefined,
     over: Readonly<Record<string, string>> | undefined,
@@ -96,6 +84,20 @@ export function supplementedOfficialData(
     workdays: merge(base.workdays, supplement.workdays),
     inLieuDays: merge(base.inLieuDays, supplement.inLieuDays),
   };
+}
+
+/**
+ * The years whose arrangement the data holds, by their digits ('2026'): every
+ * year a date of it names, except a December day of the next year's New Year
+ * arrangement, which does not make its own year known. A malformed date is
+ * refused by buildOfficialCalendar.
+ */
+function yearsHeld(data: OfficialData): Set<string> {
+  return new Set(
+    [...Object.entries(data.holidays), ...Object.entries(data.workdays)]
+      .filter(([date, name]) => !isNewYearSpillOver(date, name))
+      .map(([date]) => date.slice(0, 4)),
+  );
 }
 
 /** A December day of the next year's New Year's break or of its swapped working days. */

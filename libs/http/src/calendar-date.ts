@@ -14,8 +14,8 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options: { message: '$property must be a date YYYY-MM-DD that exists', ...options },
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && isIsoDate(value),
+        // isIsoDate checks the pattern too, then that the day exists.
+        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value),
       },
     });
 }

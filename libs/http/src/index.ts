@@ -15,3 +15,4 @@ export * from './json-body-shape';
 export * from './loggable-error';
 export * from './no-body.pipe';
 export * from './calendar-date';
+export * from './query-transforms';

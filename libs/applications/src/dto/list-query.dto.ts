@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { toBooleanQuery } from '@app/http';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { APPLICATION_STATUSES, ApplicationStatus, REVIEW_LEVELS, ReviewLevel } from '@app/domain';
@@ -7,8 +8,6 @@ export const MAX_PAGE_SIZE = 100;
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
-const toBool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export class ListApplicationsQueryDto {
   @ApiProperty({ required: false, enum: APPLICATION_STATUSES })
@@ -28,7 +27,7 @@ export class ListApplicationsQueryDto {
 
   @ApiProperty({ required: false, type: Boolean })
   @IsOptional()
-  @Transform(toBool)
+  @Transform(toBooleanQuery)
   @IsIn([true, false], { message: 'overdue must be true or false' })
   overdue?: boolean;
 

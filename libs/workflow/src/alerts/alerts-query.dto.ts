@@ -1,4 +1,4 @@
-import { IsPlainText } from '@app/http';
+import { IsPlainText, toBooleanQuery } from '@app/http';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
@@ -6,9 +6,6 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 /** What alerts are raised for: a review past its deadline, a timer the engine refused. */
 export const ALERT_KINDS = ['overdue', 'timer_refused'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-
-const toBool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 /**
  * `GET /api/alerts?kind=&acknowledged=`: the list holds the newest 500, and a
@@ -24,7 +21,7 @@ export class AlertsQueryDto {
 
   @ApiProperty({ required: false, type: Boolean })
   @IsOptional()
-  @Transform(toBool)
+  @Transform(toBooleanQuery)
   @IsIn([true, false], { message: 'acknowledged must be true or false' })
   acknowledged?: boolean;
 }

@@ -46,8 +46,8 @@ import {
   settles,
   TransitionRefused,
 } from './outcome';
-import { askedTime, readUnderLock, TransitionReads } from './transition-reads';
-import { TransitionRequest } from './transition-request';
+import { readUnderLock, TransitionReads } from './transition-reads';
+import { askedTime, TransitionRequest } from './transition-request';
 
 /**
  * Applies one command to one application in ONE PostgreSQL transaction of
@@ -148,7 +148,8 @@ export class TransitionEngine {
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
     const campaign = await this.campaigns.require(app.campaignId);
-    const reads = await readUnderLock(tx, req, app, campaign, this.clock.now());
+    const askedAt = askedTime(req, this.clock.now());
+    const reads = await readUnderLock(tx, req, app, campaign, askedAt);
     // The same job delivered twice at once: the second waited on the lock while
     // the first committed, and must answer the first's outcome, not apply again.
     if (reads.recorded && settles(reads.recorded.statusCode, isTimerJob(req)))
@@ -177,7 +178,7 @@ export class TransitionEngine {
     const changes: Partial<Application> = {};
     const { corrections, assessment } = this.prepare(
       { ...req, command },
-      { app, campaign, plan, reads, writes, changes },
+      { app, campaign, plan, reads, writes, changes, askedAt },
     );
 
     const ctx: EffectContext = {
@@ -301,6 +302,8 @@ export class TransitionEngine {
       reads: TransitionReads;
       writes: WriteBatch;
       changes: Partial<Application>;
+      /** When the command was asked for (see askedTime). */
+      askedAt: Date;
     },
   ): { corrections: JsonValue | null; assessment?: HouseholdAssessment } {
     const { app, campaign, plan, reads, changes } = t;
@@ -308,7 +311,7 @@ export class TransitionEngine {
     if (req.command?.type === 'submit') {
       if (app.status === 'draft') {
         // Asked for inside the window is in time, however late its job is applied.
-        requireWindowOpen(campaign, askedTime(req, this.clock.now()));
+        requireWindowOpen(campaign, t.askedAt);
         changes.submittedAt = this.clock.now();
       }
       assessment = refusedAs(() => this.assessor.assessOrRefuseWith(app, campaign, reads.lookups!));

@@ -70,7 +70,7 @@ export async function readUnderLock(
   req: TransitionRequest,
   app: Application,
   campaign: Campaign,
-  now: Date,
+  askedAt: Date,
 ): Promise<TransitionReads> {
   const columns: Record<string, Statement> = {
     recorded: {
@@ -103,7 +103,6 @@ export async function readUnderLock(
   }
   // Read only when the row says the deadline had passed, unflagged, when the command was
   // asked for (a decision asked in time and applied late is in time): never on the hot path.
-  const askedAt = askedTime(req, now);
   if (
     !req.timerId &&
     !req.deadlineSettled &&
@@ -144,16 +143,4 @@ export async function readUnderLock(
     lookups: answersWithView ? lookupsFrom(row) : null,
     dueDeadlineTimer: row.due_deadline_timer ?? null,
   };
-}
-
-/**
- * When the command was asked for (JobActor.askedAt), never later than `now`:
- * the API's clock may run ahead of this worker's (another machine, a manual
- * clock move this process has not heard of yet), and a deadline is not passed
- * before this worker's clock says so. `now` for a timer, an older job without
- * it, or a value that does not parse.
- */
-export function askedTime(req: TransitionRequest, now: Date): Date {
-  const asked = req.actor?.askedAt ? Date.parse(req.actor.askedAt) : Number.NaN;
-  return Number.isNaN(asked) || asked > now.getTime() ? now : new Date(asked);
 }

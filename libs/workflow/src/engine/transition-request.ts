@@ -21,3 +21,15 @@ export interface TransitionRequest {
    */
   deadlineSettled?: boolean;
 }
+
+/**
+ * When the command was asked for (JobActor.askedAt), never later than `now`:
+ * the API's clock may run ahead of this worker's (another machine, a manual
+ * clock move this process has not heard of yet), and a deadline is not passed
+ * before this worker's clock says so. `now` for a timer, an older job without
+ * it, or a value that does not parse.
+ */
+export function askedTime(req: TransitionRequest, now: Date): Date {
+  const asked = req.actor?.askedAt ? Date.parse(req.actor.askedAt) : Number.NaN;
+  return Number.isNaN(asked) || asked > now.getTime() ? now : new Date(asked);
+}
