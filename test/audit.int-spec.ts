@@ -1,3 +1,4 @@
+import { raiseAlert } from './factories/alerts.factory';
 import { randomUUID } from 'node:crypto';
 import { TransitionEngine } from '@app/workflow';
 import { registerApplicant, registrationBody, residentId } from './factories/applicants.factory';
@@ -685,13 +686,7 @@ describe('the audit trail', () => {
       );
       expect((await submit(t, draft.id, draft.token)).status).toBe(200);
       // An alert of the county's application, acknowledged by the administrator of no region.
-      const [alert] = await t.db.query<{ id: string }[]>(
-        `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
-         SELECT id, 'timer_refused', 'community', 'admin', region_path, '社区公示期满后的处理未能执行', now()
-           FROM applications WHERE id = $1
-         RETURNING id`,
-        [draft.id],
-      );
+      const alert = { id: await raiseAlert(t, draft.id, 'timer_refused') };
       await t
         .http()
         .post(`/api/alerts/${alert.id}/acknowledgement`)

@@ -1,3 +1,4 @@
+import { raiseAlert } from './factories/alerts.factory';
 import { familyBody } from './factories/applications.factory';
 import { createStaff } from './factories/users.factory';
 import { bearer, createTestApp, expectError, resetDatabase, TestApp } from './support/test-app';
@@ -144,14 +145,7 @@ describe('alerts: acknowledgement', () => {
 
   it('is acknowledged by an administrator when it was raised to the administrators (a refused timer)', async () => {
     const alert = await overdueAlert();
-    const [{ id }] = await t.db.query<{ id: string }[]>(
-      `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at, timer_id)
-       SELECT application_id, 'timer_refused', 'community', 'admin', region_path, '社区公示期满后的处理未能执行',
-              now(), 'notice_end-test'
-         FROM alerts WHERE id = $1
-       RETURNING id`,
-      [alert.id],
-    );
+    const id = await raiseAlert(t, alert.applicationId, 'timer_refused');
     expectError(await acknowledge(world.town.token, id), 404, 'NOT_FOUND');
     const res = await acknowledge(world.admin, id, { note: '已补录2027年放假安排' });
     expect(res.status).toBe(200);

@@ -1,3 +1,4 @@
+import { raiseAlert } from '../factories/alerts.factory';
 import { createTestApp, resetDatabase, TestApp } from '../support/test-app';
 import { getApplication } from '../support/workflow-fixture';
 import { errorShapeProblems, tally } from './support/contract';
@@ -51,13 +52,7 @@ describe('security: generated hostile bodies on every JSON write route', () => {
     const review = await getApplication(t, world.review.id, world.accounts.applicant.token);
     const propertyId = (review.properties as { id: string }[])[0].id;
     // An alert raised to the town about the review application, for its acknowledgement route.
-    const [{ id: alertId }] = await t.db.query<{ id: string }[]>(
-      `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
-       SELECT id, 'overdue', 'community', 'town', region_path, '社区审核逾期', now()
-         FROM applications WHERE id = $1
-       RETURNING id`,
-      [world.review.id],
-    );
+    const alertId = await raiseAlert(t, world.review.id, 'overdue');
     cases = hostileCases(hostileTargets(world, propertyId, alertId));
     baseline = await fingerprint(t);
   }, 120_000);

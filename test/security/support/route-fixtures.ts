@@ -1,3 +1,4 @@
+import { raiseAlert } from '../../factories/alerts.factory';
 import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@app/access';
 import { registrationBody } from '../../factories/applicants.factory';
@@ -98,14 +99,12 @@ async function alertFor(
   where: Jurisdiction,
 ): Promise<string> {
   const toLevel = caller === 'bureau_reviewer' ? 'bureau' : caller === 'admin' ? 'admin' : 'town';
-  const [{ id }] = await t.db.query<{ id: string }[]>(
-    `INSERT INTO alerts (application_id, kind, level, to_level, region_path, message, created_at)
-     SELECT id, $3, 'community', $2, region_path, '社区审核逾期', clock_timestamp()
-       FROM applications WHERE id = $1
-     RETURNING id`,
-    [appOf(w, caller, where), toLevel, toLevel === 'admin' ? 'timer_refused' : 'overdue'],
+  return raiseAlert(
+    t,
+    appOf(w, caller, where),
+    toLevel === 'admin' ? 'timer_refused' : 'overdue',
+    toLevel,
   );
-  return id;
 }
 
 let serial = 0;
