@@ -6,12 +6,44 @@ import { TimerScheduler, TransitionQueue, TransitionWorker } from '@app/workflow
 import { updateReturning } from '@app/database';
 import { createApplicant, familyBody, submittable } from './factories/applications.factory';
 import { createRegionTree } from './factories/regions.factory';
+import { createStaff } from './factories/users.factory';
 import { adminToken, createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { calendarAroundToday, windowAroundToday } from './support/calendar-around-today';
 import { TEST_ENV } from './support/test-env';
-import { waitUntil } from './support/wait';
+import { sleep, waitUntil } from './support/wait';
 
 const N = 8;
+
+/** An application submitted today in `community`, by a new applicant. */
+async function submittedToday(t: TestApp, community: string): Promise<string> {
+  const { token } = await createApplicant(t);
+  const [campaign]: { id: string }[] = await t.db.query(`SELECT id FROM campaigns LIMIT 1`);
+  const draft = await submittable(t, token, familyBody(campaign.id, community));
+  await t
+    .http()
+    .post(`/api/applications/${draft.id}/submit`)
+    .set('authorization', `Bearer ${token}`)
+    .expect(200);
+  return draft.id;
+}
+
+/** A county with one community and a campaign open today; answers the community. */
+async function campaignAroundToday(t: TestApp): Promise<string> {
+  const admin = await adminToken(t);
+  const tree = await createRegionTree(t, admin, 1, 1);
+  await t
+    .http()
+    .post('/api/campaigns')
+    .set('authorization', `Bearer ${admin}`)
+    .send({
+      name: 'now',
+      countyId: tree.countyId,
+      referenceIncome: 20000,
+      ...windowAroundToday(),
+    })
+    .expect(201);
+  return tree.towns[0].communities[0];
+}
 
 /**
  * Under the system clock each pending timer is a delayed job in Redis, and
@@ -25,36 +57,6 @@ describe('timers survive a Redis wipe (system clock)', () => {
   });
   afterAll(() => t.close());
   beforeEach(() => resetDatabase(t));
-
-  async function submittedToday(community: string): Promise<string> {
-    const { token } = await createApplicant(t);
-    const [campaign]: { id: string }[] = await t.db.query(`SELECT id FROM campaigns LIMIT 1`);
-    const draft = await submittable(t, token, familyBody(campaign.id, community));
-    await t
-      .http()
-      .post(`/api/applications/${draft.id}/submit`)
-      .set('authorization', `Bearer ${token}`)
-      .expect(200);
-    return draft.id;
-  }
-
-  /** A county with one community and a campaign open today; answers the community. */
-  async function campaignAroundToday(): Promise<string> {
-    const admin = await adminToken(t);
-    const tree = await createRegionTree(t, admin, 1, 1);
-    await t
-      .http()
-      .post('/api/campaigns')
-      .set('authorization', `Bearer ${admin}`)
-      .send({
-        name: 'now',
-        countyId: tree.countyId,
-        referenceIncome: 20000,
-        ...windowAroundToday(),
-      })
-      .expect(201);
-    return tree.towns[0].communities[0];
-  }
 
   async function wipeQueues(): Promise<void> {
     const redis = new Redis(TEST_ENV.REDIS_URL);
@@ -86,7 +88,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
    * test adds the job it means to, then restarts the worker.
    */
   async function timerWithoutJob(dueIn: string) {
-    const id = await submittedToday(await campaignAroundToday());
+    const id = await submittedToday(t, await campaignAroundToday(t));
     const worker = t.app.get(TransitionWorker);
     await worker.stop();
     await wipeQueues();
@@ -99,9 +101,9 @@ describe('timers survive a Redis wipe (system clock)', () => {
   }
 
   it('rebuilds every pending timer from PostgreSQL and fires each once, none early', async () => {
-    const community = await campaignAroundToday();
+    const community = await campaignAroundToday(t);
     const ids: string[] = [];
-    for (let i = 0; i < N; i++) ids.push(await submittedToday(community));
+    for (let i = 0; i < N; i++) ids.push(await submittedToday(t, community));
 
     // Bring every review deadline a few seconds ahead (as if the days had passed),
     // then wipe the service's whole Redis key space with those timers pending.
@@ -142,8 +144,8 @@ describe('timers survive a Redis wipe (system clock)', () => {
   });
 
   it('adds only the timer jobs Redis lacks, leaving the ones it holds alone', async () => {
-    const community = await campaignAroundToday();
-    for (let i = 0; i < 3; i++) await submittedToday(community);
+    const community = await campaignAroundToday(t);
+    for (let i = 0; i < 3; i++) await submittedToday(t, community);
     const timers: { id: string }[] = await t.db.query(
       `SELECT id FROM timers WHERE fired_at IS NULL AND cancelled_at IS NULL ORDER BY id`,
     );
@@ -168,8 +170,8 @@ describe('timers survive a Redis wipe (system clock)', () => {
   });
 
   it('leaves a queued job alone when the same id is enqueued again, one job or many', async () => {
-    const community = await campaignAroundToday();
-    const id = await submittedToday(community);
+    const community = await campaignAroundToday(t);
+    const id = await submittedToday(t, community);
     const [timer]: { id: string }[] = await t.db.query(
       `SELECT id FROM timers WHERE application_id = $1`,
       [id],
@@ -265,5 +267,128 @@ describe('timers survive a Redis wipe (system clock)', () => {
       [id],
     );
     expect(history.filter((h) => h.type === 'review_overdue')).toHaveLength(1);
+  });
+});
+
+/**
+ * REVIEW_DEADLINE_GRACE_SECONDS: a review deadline's job runs that long after
+ * the deadline, so that a decision asked in time but still on its way (a
+ * worker killed with it in hand) is applied first; the deadline, when it does
+ * fire, takes effect at its due instant.
+ */
+describe('the review deadline’s grace (system clock)', () => {
+  const GRACE_MS = 2_000;
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      CLOCK: 'system',
+      REVIEW_DEADLINE_GRACE_SECONDS: String(GRACE_MS / 1000),
+      ...calendarAroundToday(),
+    });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => resetDatabase(t));
+
+  /**
+   * An application submitted today whose review deadline is one second from
+   * now (row and timer), its timer's job scheduled anew for that deadline.
+   */
+  async function deadlineInOneSecond() {
+    const community = await campaignAroundToday(t);
+    const id = await submittedToday(t, community);
+    const [timer] = await updateReturning<{ id: string; due_at: Date }>(
+      t.db,
+      `UPDATE timers SET due_at = date_trunc('milliseconds', now()) + interval '1 second'
+        WHERE application_id = $1 AND fired_at IS NULL RETURNING id, due_at`,
+      [id],
+    );
+    await t.db.query(`UPDATE applications SET due_at = $2 WHERE id = $1`, [id, timer.due_at]);
+    const transitions = t.app.get(TransitionQueue);
+    await transitions.queue.remove(timer.id);
+    await t.app.get(TimerScheduler).schedule([
+      {
+        id: timer.id,
+        applicationId: id,
+        kind: 'review_deadline',
+        level: 'community',
+        dueAt: timer.due_at,
+      },
+    ]);
+    return { id, community, timer, transitions };
+  }
+
+  async function historyTypes(id: string): Promise<string[]> {
+    const rows: { type: string }[] = await t.db.query(
+      `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
+      [id],
+    );
+    return rows.map((r) => r.type);
+  }
+
+  it('runs the deadline’s job after the grace, and records the lateness at the deadline', async () => {
+    const { id, timer, transitions } = await deadlineInOneSecond();
+    const job = await transitions.queue.getJob(timer.id);
+    expect(job!.timestamp + job!.opts.delay!).toBeGreaterThanOrEqual(
+      timer.due_at.getTime() + GRACE_MS - 50,
+    );
+
+    await waitUntil(
+      async () => (await transitions.queue.getJobState(timer.id)) === 'completed',
+      20_000,
+      'the deadline job completed',
+    );
+    const [fired]: { fired_at: Date }[] = await t.db.query(
+      `SELECT fired_at FROM timers WHERE id = $1`,
+      [timer.id],
+    );
+    expect(fired.fired_at.getTime()).toBeGreaterThanOrEqual(timer.due_at.getTime() + GRACE_MS);
+    const [overdue]: { at: Date }[] = await t.db.query(
+      `SELECT at FROM application_history WHERE application_id = $1 AND type = 'review_overdue'`,
+      [id],
+    );
+    expect(overdue.at.getTime()).toBe(timer.due_at.getTime());
+  });
+
+  it('applies a decision asked before the deadline and held up past it as on time', async () => {
+    const { id, community, timer, transitions } = await deadlineInOneSecond();
+    const reviewer = await createStaff(t, await adminToken(t), 'community_reviewer', community);
+    const [{ path }]: { path: string }[] = await t.db.query(
+      `SELECT path FROM regions WHERE id = $1`,
+      [community],
+    );
+    // The deadline passes while the decision, asked just before it, is on its way.
+    await sleep(timer.due_at.getTime() + 300 - Date.now());
+
+    const outcome = await transitions.run(
+      'decide',
+      {
+        applicationId: id,
+        actor: {
+          userId: reviewer.id,
+          role: 'community_reviewer',
+          name: '王审核',
+          regionPath: path,
+          askedAt: new Date(timer.due_at.getTime() - 500).toISOString(),
+        },
+        decision: 'approve',
+        opinion: '经调查核实',
+        signature: '王审核',
+      },
+      TransitionQueue.commandJob('decide', reviewer.id, id),
+    );
+
+    expect(outcome.statusCode).toBe(200);
+    // The deadline's job, had it not been cancelled, would have run by now.
+    await sleep(timer.due_at.getTime() + GRACE_MS + 1_000 - Date.now());
+    expect(await historyTypes(id)).toEqual(['submit', 'approve']);
+    const [cancelled]: { cancelled_at: Date | null; fired_at: Date | null }[] = await t.db.query(
+      `SELECT cancelled_at, fired_at FROM timers WHERE id = $1`,
+      [timer.id],
+    );
+    expect(cancelled).toEqual({ cancelled_at: expect.any(Date), fired_at: null });
+    const [{ alerts }]: { alerts: string }[] = await t.db.query(
+      `SELECT count(*) AS alerts FROM alerts`,
+    );
+    expect(alerts).toBe('0');
   });
 });

@@ -28,6 +28,7 @@ export const DEFAULT_REGISTRATION_LIMIT_PER_IP = 30;
 export const DEFAULT_REGISTRATION_WINDOW_SECONDS = 3600;
 export const DEFAULT_OBJECTION_LIMIT = 10;
 export const DEFAULT_OBJECTION_WINDOW_SECONDS = 3600;
+export const DEFAULT_REVIEW_DEADLINE_GRACE_SECONDS = 60;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -229,6 +230,21 @@ export class AppConfig {
   @Transform(toBool)
   @IsIn([true, false], { message: 'NOTICE_EXTEND_TO_WORKDAY must be true or false' })
   noticeExtendToWorkday = true;
+
+  /**
+   * How long after a review deadline its timer's job runs (system clock only).
+   * A decision asked before the deadline may still be on its way: a worker
+   * killed with it in hand is taken over only when its lock expires (10–35 s).
+   * Had the deadline's job run first, a decision made in time would be
+   * recorded as late. Lateness is still judged at the deadline itself: a
+   * command asked after it applies the deadline first, however soon. Below
+   * the reconcile's five minutes after which an unfired timer is looked at.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  reviewDeadlineGraceSeconds = DEFAULT_REVIEW_DEADLINE_GRACE_SECONDS;
 }
 
 /** Environment variable name of each AppConfig field. */
@@ -260,6 +276,7 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   noticeFirstDayExcluded: 'NOTICE_FIRST_DAY_EXCLUDED',
   noticeExtendToWorkday: 'NOTICE_EXTEND_TO_WORKDAY',
   officialCalendarFile: 'OFFICIAL_CALENDAR_FILE',
+  reviewDeadlineGraceSeconds: 'REVIEW_DEADLINE_GRACE_SECONDS',
 };
 
 /** TRUST_PROXY as Express' `trust proxy` setting takes it. */

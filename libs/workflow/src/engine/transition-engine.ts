@@ -32,7 +32,7 @@ import {
 import type { JobOutcome } from '@app/queue';
 import { WorkingDaysService } from '@app/working-days';
 import { raiseRefusedTimerAlert } from '../alerts/refused-timer-alert';
-import { fireTimerStatement } from '../timers/timer-store';
+import { fireTimerStatement, TimerKind } from '../timers/timer-store';
 import { TimerScheduler } from '../timers/timer-scheduler';
 import { HistoryStore } from '../history/history-store';
 import { lockApplication } from './application-lock';
@@ -386,7 +386,7 @@ function firedTimer(
   const timer = reads.timer;
   if (!timer) return null;
   // A job that arrives early (clock skew between machines) waits until the timer is due.
-  if (timer.dueAt > now) throw new TimerNotDue(timer.dueAt);
+  if (timer.dueAt > now) throw new TimerNotDue(timer.kind, timer.dueAt);
   writes.add(fireTimerStatement(timer.id, now));
   return { command: { type: timer.kind, level: timer.level as ReviewLevel }, at: timer.dueAt };
 }
@@ -425,8 +425,11 @@ class DeadlineDueFirst extends Error {
 
 /** A timer's job arrived before the timer is due (see TransitionWorker). */
 export class TimerNotDue extends Error {
-  constructor(readonly dueAt: Date) {
-    super(`timer due at ${dueAt.toISOString()}`);
+  constructor(
+    readonly kind: TimerKind,
+    readonly dueAt: Date,
+  ) {
+    super(`${kind} timer due at ${dueAt.toISOString()}`);
   }
 }
 

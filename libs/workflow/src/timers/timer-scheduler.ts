@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, ManualClock } from '@app/clock';
+import { AppConfig } from '@app/config';
+import { dueTimers, pendingTimersAfter, TIMER_JOB, TimerKind, TimerRow } from './timer-store';
 import { TransitionQueue } from '../queue/transition-queue';
-import { dueTimers, pendingTimersAfter, TIMER_JOB, TimerRow } from './timer-store';
 
 const BATCH = 1000;
 /**
@@ -32,6 +33,7 @@ export class TimerScheduler {
     private readonly db: DataSource,
     private readonly transitions: TransitionQueue,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async schedule(timers: TimerRow[]): Promise<void> {
@@ -42,9 +44,21 @@ export class TimerScheduler {
         name: TIMER_JOB[t.kind],
         data: { applicationId: t.applicationId, timerId: t.id },
         jobId: t.id,
-        delayMs: t.dueAt.getTime() - now,
+        delayMs: this.runAt(t) - now,
       })),
     );
+  }
+
+  /**
+   * When (epoch ms, system clock) a timer's job is to run: a review deadline
+   * REVIEW_DEADLINE_GRACE_SECONDS after it is due, so that a decision asked in
+   * time but still on its way is applied first; a notice's end when it is due
+   * (an objection filed in time is written at once, under the notice's lock).
+   * The timer takes effect at its due instant either way.
+   */
+  runAt(timer: { kind: TimerKind; dueAt: Date }): number {
+    const grace = timer.kind === 'review_deadline' ? this.config.reviewDeadlineGraceSeconds : 0;
+    return timer.dueAt.getTime() + grace * 1000;
   }
 
   /**

@@ -153,7 +153,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       });
     } catch (e) {
       if (!(e instanceof TimerNotDue) || !token) throw e;
-      let wakeAt = e.dueAt.getTime();
+      let wakeAt = this.scheduler.runAt(e);
       if (this.clock instanceof ManualClock) {
         if (!clockReloaded) {
           await this.clock.load();
