@@ -59,6 +59,7 @@ export async function measureTimerRebuild({ db, target, timers, redisPid }) {
       db,
       transitions,
       new dist.clock.SystemClock(),
+      config,
     );
     /** @param {() => Promise<unknown>} fn */
     const timed = async (fn) => {
@@ -77,7 +78,7 @@ export async function measureTimerRebuild({ db, target, timers, redisPid }) {
 
     // Reference: the same jobs (ids, payloads, delays, options) through addBulk.
     await wipePrefix(target.redisUrl, target.prefix);
-    const bulk = await timed(() => addAllInBulk(db, transitions.queue));
+    const bulk = await timed(() => addAllInBulk(db, transitions.queue, scheduler));
     const bulkDelayed = await transitions.queue.getDelayedCount();
     if (bulkDelayed !== pending) throw new Error(`addBulk left ${bulkDelayed} delayed jobs`);
     /** @param {{ ms: number, nodeMs: number, postgresMs: number, redisMs: number }} t */
@@ -98,8 +99,9 @@ export async function measureTimerRebuild({ db, target, timers, redisPid }) {
 
 /**
  * @param {import('typeorm').DataSource} db @param {import('bullmq').Queue} queue
+ * @param {{ runAt(timer: { kind: 'review_deadline' | 'notice_end', dueAt: Date }): number }} scheduler
  */
-async function addAllInBulk(db, queue) {
+async function addAllInBulk(db, queue, scheduler) {
   const q = dist.queue;
   const { TIMER_JOB } = dist.timerStore;
   let afterId = '';
@@ -118,7 +120,7 @@ async function addAllInBulk(db, queue) {
         data: { applicationId: t.application_id, timerId: t.id },
         opts: {
           jobId: t.id,
-          delay: Math.max(0, t.due_at.getTime() - now),
+          delay: Math.max(0, scheduler.runAt({ kind: t.kind, dueAt: t.due_at }) - now),
           attempts: q.TRANSITION_ATTEMPTS,
           backoff: q.TRANSITION_BACKOFF,
           removeOnComplete: q.KEEP_COMPLETED,
