@@ -49,9 +49,18 @@ export async function resetDatabase(t: TestApp): Promise<void> {
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> $1`,
     [MIGRATIONS_TABLE],
   );
-  await t.db.query(
-    `TRUNCATE ${tables.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`,
-  );
+  const truncate = `TRUNCATE ${tables.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`;
+  // TRUNCATE locks the tables one by one: a transaction of the app's own worker or
+  // reconcile pass (just started) holding one of them may deadlock it; tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await t.db.query(truncate);
+      break;
+    } catch (e) {
+      const code = (e as { driverError?: { code?: string } }).driverError?.code;
+      if (code !== '40P01' || attempt >= 5) throw e;
+    }
+  }
   await t.db.query(`INSERT INTO manual_clock (id, now) VALUES (1, '2025-09-01T09:00:00+08:00')`);
   await reloadManualClock(t);
   await t.app.get(UsersService).ensureAdmin(TEST_ENV.ADMIN_USERNAME, TEST_ENV.ADMIN_PASSWORD);
