@@ -45,6 +45,15 @@ async function campaignAroundToday(t: TestApp): Promise<string> {
   return tree.towns[0].communities[0];
 }
 
+/** The types of an application's history entries, in order. */
+async function historyTypes(t: TestApp, id: string): Promise<string[]> {
+  const rows: { type: string }[] = await t.db.query(
+    `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
+    [id],
+  );
+  return rows.map((r) => r.type);
+}
+
 /**
  * Under the system clock each pending timer is a delayed job in Redis, and
  * PostgreSQL holds its due instant. Redis here keeps nothing on disk: wiping it
@@ -229,11 +238,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
       [timer.id],
     );
     expect(fired.fired_at.getTime()).toBeGreaterThanOrEqual(fired.due_at.getTime());
-    const history: { type: string }[] = await t.db.query(
-      `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
-      [id],
-    );
-    expect(history.map((h) => h.type)).toEqual(['submit', 'review_overdue']);
+    expect(await historyTypes(t, id)).toEqual(['submit', 'review_overdue']);
   });
 
   it('gives a timer whose job failed for good fresh attempts once it is well past due', async () => {
@@ -262,11 +267,7 @@ describe('timers survive a Redis wipe (system clock)', () => {
     worker.onApplicationBootstrap();
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(1);
     await everyTimerFired();
-    const history: { type: string }[] = await t.db.query(
-      `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
-      [id],
-    );
-    expect(history.filter((h) => h.type === 'review_overdue')).toHaveLength(1);
+    expect((await historyTypes(t, id)).filter((type) => type === 'review_overdue')).toHaveLength(1);
   });
 });
 
@@ -315,14 +316,6 @@ describe('the review deadline’s grace (system clock)', () => {
       },
     ]);
     return { id, timer, transitions };
-  }
-
-  async function historyTypes(id: string): Promise<string[]> {
-    const rows: { type: string }[] = await t.db.query(
-      `SELECT type FROM application_history WHERE application_id = $1 ORDER BY seq`,
-      [id],
-    );
-    return rows.map((r) => r.type);
   }
 
   it('runs the deadline’s job after the grace, and records the lateness at the deadline', async () => {
@@ -382,7 +375,7 @@ describe('the review deadline’s grace (system clock)', () => {
     expect(outcome.statusCode).toBe(200);
     // The deadline's job, had it not been cancelled, would have run by now.
     await sleep(timer.due_at.getTime() + GRACE_MS + 1_000 - Date.now());
-    expect(await historyTypes(id)).toEqual(['submit', 'approve']);
+    expect(await historyTypes(t, id)).toEqual(['submit', 'approve']);
     const [cancelled]: { cancelled_at: Date | null; fired_at: Date | null }[] = await t.db.query(
       `SELECT cancelled_at, fired_at FROM timers WHERE id = $1`,
       [timer.id],
