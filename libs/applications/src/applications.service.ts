@@ -5,6 +5,7 @@ import { selectRow } from '@app/database';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
+import { HouseholdAssessment } from '@app/domain';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import {
@@ -14,6 +15,7 @@ import {
 } from './application-access';
 import { applicationById } from './application-row';
 import { Application } from './application.entity';
+import { MemberDisclosures } from './member-disclosures';
 import {
   applicationSummary,
   applicationView,
@@ -28,6 +30,7 @@ import { ListApplicationsQueryDto } from './dto/list-query.dto';
 import {
   AssessmentLookupRow,
   assessmentLookups,
+  AssessmentSubject,
   HouseholdAssessor,
   lookupsFrom,
 } from './household-assessor';
@@ -41,6 +44,7 @@ export class ApplicationsService {
     private readonly campaigns: CampaignsService,
     private readonly regions: RegionsService,
     private readonly assessor: HouseholdAssessor,
+    private readonly disclosures: MemberDisclosures,
     private readonly clock: Clock,
     private readonly db: DataSource,
   ) {}
@@ -48,7 +52,8 @@ export class ApplicationsService {
   async create(user: AuthUser, body: ApplicationBodyDto): Promise<ApplicationView> {
     const { campaign, regionPath } = await this.placeOf(body);
     const household = toStoredHousehold(body, []);
-    const assessment = await this.assessor.assessOrRefuse(
+    const assessment = await this.assessForApplicant(
+      user,
       { communityId: body.communityId, household },
       campaign,
     );
@@ -74,7 +79,8 @@ export class ApplicationsService {
     requireSamePlaceOnceSubmitted(app, body);
     const { campaign, regionPath } = await this.placeOf(body);
     const household = toStoredHousehold(body, app.household.properties);
-    const assessment = await this.assessor.assessOrRefuse(
+    const assessment = await this.assessForApplicant(
+      user,
       { id, communityId: body.communityId, household },
       campaign,
     );
@@ -107,11 +113,11 @@ export class ApplicationsService {
    * its materials and the assessment's lookups in one row.
    */
   async view(user: AuthUser, id: string): Promise<ApplicationView> {
-    return this.viewOf(requireReadable(user, await applicationById(this.db.manager, id)));
+    return this.viewOf(user, requireReadable(user, await applicationById(this.db.manager, id)));
   }
 
   /** The view of a row the caller may read: its materials and assessment read in one statement. */
-  private async viewOf(app: Application): Promise<ApplicationView> {
+  private async viewOf(user: AuthUser, app: Application): Promise<ApplicationView> {
     const campaign = await this.campaigns.require(app.campaignId);
     const { sql, params } = selectRow({
       materials: materialsAsJson(app.id),
@@ -121,7 +127,12 @@ export class ApplicationsService {
       sql,
       params,
     );
-    const assessment = this.assessor.assessOrRefuseWith(app, campaign, lookupsFrom(extras));
+    const lookups = lookupsFrom(extras);
+    const told =
+      user.role === 'applicant'
+        ? await this.disclosures.limitFor(user.id, campaign.id, lookups)
+        : lookups;
+    const assessment = this.assessor.assessOrRefuseWith(app, campaign, told);
     return applicationView(app, assessment, materialsFromJson(extras.materials), this.clock.now());
   }
 
@@ -153,6 +164,23 @@ export class ApplicationsService {
       .take(pageSize)
       .getManyAndCount();
     return { items: items.map((a) => applicationSummary(a, now)), total };
+  }
+
+  /**
+   * The assessment of a declaration an applicant writes, naming only the held
+   * members they may be told of (MemberDisclosures). A declaration with
+   * errors is refused before anything is told.
+   */
+  private async assessForApplicant(
+    user: AuthUser,
+    subject: AssessmentSubject,
+    campaign: Campaign,
+  ): Promise<HouseholdAssessment> {
+    const lookups = await this.assessor.lookups(subject, campaign);
+    const assessment = this.assessor.assessOrRefuseWith(subject, campaign, lookups);
+    if (lookups.idNumbersInOtherLiveApplications.size === 0) return assessment;
+    const told = await this.disclosures.limitFor(user.id, campaign.id, lookups);
+    return this.assessor.assessOrRefuseWith(subject, campaign, told);
   }
 
   /** The campaign, and the community's path; the community must lie in the campaign's county. */
