@@ -146,6 +146,9 @@ describe('security: no ID numbers, passwords or tokens in the logs', () => {
         .set(bearer(world.community.token))
         .send({ upheld: false, opinion: '经核实', signature: world.community.name })
         .expect(200);
+      // An ID number typed where an application's id belongs, and in a path no route has.
+      await t.http().get(`/api/applications/${body.members[0].idNumber}`).set(bearer(draft.token));
+      await t.http().get(`/api/no-such-route/${body.members[1].idNumber}/materials`).expect(404);
       // Refusals of a body with ID numbers in it, at validation and in the worker.
       await t
         .http()
@@ -176,6 +179,9 @@ describe('security: no ID numbers, passwords or tokens in the logs', () => {
     ]) {
       expect(log).toContain(`"path":"${path}`);
     }
+    // The requests with an ID number in their path were logged, without it.
+    expect(log).toContain('"path":"/api/applications/:masked"');
+    expect(log).toContain('"path":"/api/no-such-route/:masked/materials"');
     // Logs are written in blocks: the last lines before SIGTERM must still come out.
     const last = log.split('\n').filter((l) => l.includes(`"path":"${lastPath}"`));
     expect(last.some((l) => l.includes('"statusCode":409'))).toBe(true);

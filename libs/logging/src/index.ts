@@ -1,2 +1,3 @@
 export * from './logging.module';
 export * from './redacting-destination';
+export * from './loggable-path';

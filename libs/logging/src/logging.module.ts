@@ -1,6 +1,7 @@
 import { Inject, Module, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
+import { loggablePath } from './loggable-path';
 import { LogDestination, redactingDestination } from './redacting-destination';
 
 const LOG_DESTINATION = Symbol('LOG_DESTINATION');
@@ -27,12 +28,12 @@ class LogDestinationModule {}
         pinoHttp: [
           {
             level: config.logLevel,
-            // Log the route, never the query string: it may carry personal data.
+            // Never the query string, nor a path segment a person may have typed: either may carry personal data.
             serializers: {
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                path: req.url.split('?')[0],
+                path: loggablePath(req.url),
               }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
