@@ -276,6 +276,26 @@ describe('security: headers and error bodies', () => {
     expect(headerProblems(answer)).toEqual([]);
   });
 
+  const personal = normal.filter(([what]) =>
+    ['a JSON read', 'an application', 'a material download', 'a CSV table', 'a workbook'].includes(
+      what,
+    ),
+  );
+  it.each(personal)('lets no cache keep %s (Cache-Control: no-store)', async (_what, call) => {
+    const answer = await send(t, ...call());
+    expect(answer.status).toBeLessThan(400);
+    expect(answer.headers['cache-control']).toMatch(/(^|, )no-store($|,)/);
+  });
+
+  it('lets no cache keep an error answer either, and leaves the masked public board cacheable', async () => {
+    const refused = await send(t, get(`/api/applications/${draftId}`), undefined);
+    expect(refused.status).toBe(401);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const board = await send(t, get('/api/public/notices'), undefined);
+    expect(board.status).toBe(200);
+    expect(board.headers['cache-control'] ?? '').not.toContain('no-store');
+  });
+
   it('sets them on an OPTIONS answer too', async () => {
     const res = await t.http().options('/api/health');
     expect(

@@ -27,6 +27,7 @@ export function configureHttpApp(app: INestApplication): void {
   app.setGlobalPrefix('api');
   app.use(requestId({ trustIncoming: trustProxy !== false }));
   app.use(helmet());
+  app.use(noStoreUnlessPublic());
   app.use(jsonBody());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(optional(app, DenialListener)));
@@ -63,6 +64,20 @@ function optional<T>(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `Cache-Control: no-store` on every answer but the public board's: what an
+ * account is answered (an application, a register, an error naming its
+ * fields) must not stay in a browser's cache on a shared computer at a
+ * community's desk, or in a proxy's. A route may set its own (a material's file
+ * says `private, no-store`). The public board is masked and may be cached.
+ */
+function noStoreUnlessPublic() {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!req.path.startsWith('/api/public/')) res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
 }
 
 /**
