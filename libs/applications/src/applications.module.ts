@@ -6,7 +6,6 @@ import { WorkingDaysModule } from '@app/working-days';
 import { Application } from './application.entity';
 import { ApplicationsService } from './applications.service';
 import { HouseholdAssessor } from './household-assessor';
-import { MemberDisclosures } from './member-disclosures';
 import { Material } from './materials/material.entity';
 import { MaterialsService } from './materials/materials.service';
 import { UploadSweeper } from './materials/upload-sweeper';
@@ -18,7 +17,7 @@ import { UploadSweeper } from './materials/upload-sweeper';
     RegionsModule,
     WorkingDaysModule,
   ],
-  providers: [HouseholdAssessor, MemberDisclosures, ApplicationsService, MaterialsService],
+  providers: [HouseholdAssessor, ApplicationsService, MaterialsService],
   exports: [HouseholdAssessor, ApplicationsService, MaterialsService, CampaignsModule],
 })
 export class ApplicationsModule {}

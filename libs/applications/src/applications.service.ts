@@ -5,7 +5,6 @@ import { selectRow } from '@app/database';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
-import { HouseholdAssessment } from '@app/domain';
 import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import {
@@ -15,7 +14,6 @@ import {
 } from './application-access';
 import { applicationById } from './application-row';
 import { Application } from './application.entity';
-import { MemberDisclosures } from './member-disclosures';
 import {
   applicationSummary,
   applicationView,
@@ -30,7 +28,6 @@ import { ListApplicationsQueryDto } from './dto/list-query.dto';
 import {
   AssessmentLookupRow,
   assessmentLookups,
-  AssessmentSubject,
   HouseholdAssessor,
   lookupsFrom,
 } from './household-assessor';
@@ -44,7 +41,6 @@ export class ApplicationsService {
     private readonly campaigns: CampaignsService,
     private readonly regions: RegionsService,
     private readonly assessor: HouseholdAssessor,
-    private readonly disclosures: MemberDisclosures,
     private readonly clock: Clock,
     private readonly db: DataSource,
   ) {}
@@ -52,8 +48,7 @@ export class ApplicationsService {
   async create(user: AuthUser, body: ApplicationBodyDto): Promise<ApplicationView> {
     const { campaign, regionPath } = await this.placeOf(body);
     const household = toStoredHousehold(body, []);
-    const assessment = await this.assessForApplicant(
-      user,
+    const assessment = await this.assessor.assessOrRefuse(
       { communityId: body.communityId, household },
       campaign,
     );
@@ -79,8 +74,7 @@ export class ApplicationsService {
     requireSamePlaceOnceSubmitted(app, body);
     const { campaign, regionPath } = await this.placeOf(body);
     const household = toStoredHousehold(body, app.household.properties);
-    const assessment = await this.assessForApplicant(
-      user,
+    const assessment = await this.assessor.assessOrRefuse(
       { id, communityId: body.communityId, household },
       campaign,
     );
@@ -113,11 +107,11 @@ export class ApplicationsService {
    * its materials and the assessment's lookups in one row.
    */
   async view(user: AuthUser, id: string): Promise<ApplicationView> {
-    return this.viewOf(user, requireReadable(user, await applicationById(this.db.manager, id)));
+    return this.viewOf(requireReadable(user, await applicationById(this.db.manager, id)));
   }
 
   /** The view of a row the caller may read: its materials and assessment read in one statement. */
-  private async viewOf(user: AuthUser, app: Application): Promise<ApplicationView> {
+  private async viewOf(app: Application): Promise<ApplicationView> {
     const campaign = await this.campaigns.require(app.campaignId);
     const { sql, params } = selectRow({
       materials: materialsAsJson(app.id),
@@ -127,12 +121,7 @@ export class ApplicationsService {
       sql,
       params,
     );
-    const lookups = lookupsFrom(extras);
-    const told =
-      user.role === 'applicant'
-        ? await this.disclosures.limitFor(user.id, campaign.id, lookups)
-        : lookups;
-    const assessment = this.assessor.assessOrRefuseWith(app, campaign, told);
+    const assessment = this.assessor.assessOrRefuseWith(app, campaign, lookupsFrom(extras));
     return applicationView(app, assessment, materialsFromJson(extras.materials), this.clock.now());
   }
 
@@ -164,23 +153,6 @@ export class ApplicationsService {
       .take(pageSize)
       .getManyAndCount();
     return { items: items.map((a) => applicationSummary(a, now)), total };
-  }
-
-  /**
-   * The assessment of a declaration an applicant writes, naming only the held
-   * members they may be told of (MemberDisclosures). A declaration with
-   * errors is refused before anything is told.
-   */
-  private async assessForApplicant(
-    user: AuthUser,
-    subject: AssessmentSubject,
-    campaign: Campaign,
-  ): Promise<HouseholdAssessment> {
-    const lookups = await this.assessor.lookups(subject, campaign);
-    const assessment = this.assessor.assessOrRefuseWith(subject, campaign, lookups);
-    if (lookups.idNumbersInOtherLiveApplications.size === 0) return assessment;
-    const told = await this.disclosures.limitFor(user.id, campaign.id, lookups);
-    return this.assessor.assessOrRefuseWith(subject, campaign, told);
   }
 
   /** The campaign, and the community's path; the community must lie in the campaign's county. */

@@ -41,18 +41,9 @@ export class HouseholdAssessor {
     campaign: Campaign,
     manager?: EntityManager,
   ): Promise<AssessmentResult> {
-    return this.assessWith(subject, campaign, await this.lookups(subject, campaign, manager));
-  }
-
-  /** What the assessment of `subject` reads from the database (see `assess` for `manager`). */
-  async lookups(
-    subject: AssessmentSubject,
-    campaign: Campaign,
-    manager?: EntityManager,
-  ): Promise<AssessmentLookups> {
     const { sql, params } = selectRow(assessmentLookups(subject, campaign));
     const [row]: AssessmentLookupRow[] = await (manager ?? this.db.manager).query(sql, params);
-    return lookupsFrom(row);
+    return this.assessWith(subject, campaign, lookupsFrom(row));
   }
 
   /** The assessment with lookups already made (the transition engine reads them with its row). */

@@ -6,7 +6,6 @@ export * from './dto/household.dto';
 export * from './dto/list-query.dto';
 export * from './dto/material.dto';
 export * from './household-assessor';
-export * from './member-disclosures';
 export * from './applications.service';
 export * from './materials/content-type';
 export * from './materials/material.entity';

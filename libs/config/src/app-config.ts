@@ -29,7 +29,6 @@ export const DEFAULT_REGISTRATION_WINDOW_SECONDS = 3600;
 export const DEFAULT_OBJECTION_LIMIT = 10;
 export const DEFAULT_OBJECTION_WINDOW_SECONDS = 3600;
 export const DEFAULT_REVIEW_DEADLINE_GRACE_SECONDS = 60;
-export const DEFAULT_MEMBER_DISCLOSURE_LIMIT = 5;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -246,21 +245,6 @@ export class AppConfig {
   @Min(0)
   @Max(240)
   reviewDeadlineGraceSeconds = DEFAULT_REVIEW_DEADLINE_GRACE_SECONDS;
-
-  /**
-   * Members in another live application one applicant account is told of, per
-   * campaign (MEMBER_IN_OTHER_APPLICATION on its drafts). The applicant must
-   * know whom to take out of the declaration, but anyone can type any ID number
-   * into a draft, so each one told is a fact about someone else. A household
-   * meets one or two; past the limit a draft no longer names them, and
-   * submitting it is still refused (409 MEMBER_IN_OTHER_APPLICATION). 0 tells
-   * no one before submission.
-   */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
-  memberDisclosureLimit = DEFAULT_MEMBER_DISCLOSURE_LIMIT;
 }
 
 /** Environment variable name of each AppConfig field. */
@@ -293,7 +277,6 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   noticeExtendToWorkday: 'NOTICE_EXTEND_TO_WORKDAY',
   officialCalendarFile: 'OFFICIAL_CALENDAR_FILE',
   reviewDeadlineGraceSeconds: 'REVIEW_DEADLINE_GRACE_SECONDS',
-  memberDisclosureLimit: 'MEMBER_DISCLOSURE_LIMIT',
 };
 
 /** TRUST_PROXY as Express' `trust proxy` setting takes it. */
