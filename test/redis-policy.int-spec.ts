@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
 import { CoreModule } from '@app/core';
-import { configureHttpApp } from '@app/http';
+import { configureHttpApp, PrototypedExpressAdapter } from '@app/http';
 import { ServiceModule } from '../apps/api/src/service.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { createTestApp } from './support/test-app';
@@ -79,7 +79,10 @@ async function startApi(config: ReturnType<typeof loadConfig>): Promise<Error | 
   const moduleRef = await Test.createTestingModule({
     imports: [ServiceModule.forRoot(config, { withWorker: false })],
   }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication(new PrototypedExpressAdapter(), {
+    bodyParser: false,
+    logger: false,
+  });
   configureHttpApp(app);
   return initThenClose(app);
 }

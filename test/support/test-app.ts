@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { UsersService } from '@app/access';
 import { Clock, ManualClock } from '@app/clock';
 import { loadConfig } from '@app/config';
-import { configureHttpApp, ErrorDetail } from '@app/http';
+import { configureHttpApp, ErrorDetail, PrototypedExpressAdapter } from '@app/http';
 import { MIGRATIONS_TABLE } from '@app/database';
 import { ServiceModule } from '../../apps/api/src/service.module';
 import { TEST_ENV } from './test-env';
@@ -31,7 +31,10 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [ServiceModule.forRoot(config, { withWorker })],
   }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication(new PrototypedExpressAdapter(), {
+    bodyParser: false,
+    logger: false,
+  });
   configureHttpApp(app);
   await app.init();
   const server = app.getHttpServer() as Parameters<typeof request>[0];

@@ -16,3 +16,4 @@ export * from './loggable-error';
 export * from './no-body.pipe';
 export * from './calendar-date';
 export * from './query-transforms';
+export * from './express-http-adapter';
