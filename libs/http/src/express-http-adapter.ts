@@ -36,7 +36,7 @@ export class PrototypedExpressAdapter extends ExpressAdapter {
  * app's `request` and `response`, which then become these prototypes (so the
  * app's own `setPrototypeOf` is a no-op).
  */
-export function expressMessageClasses(app: Express): {
+function expressMessageClasses(app: Express): {
   IncomingMessage: typeof http.IncomingMessage;
   ServerResponse: typeof http.ServerResponse;
 } {

@@ -4,7 +4,7 @@ const ROUTE_WORD = /^[a-z][a-z-]*(\.[a-z]+)?$/;
 /** A calendar date, as in `/api/calendar/overrides/2025-10-01`. */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export const MASKED_SEGMENT = ':masked';
+const MASKED_SEGMENT = ':masked';
 
 /**
  * The request's path as it may be logged: without the query string, and with
