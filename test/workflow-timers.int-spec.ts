@@ -152,6 +152,35 @@ describe('timers survive a Redis wipe (system clock)', () => {
     expect(await t.app.get(TimerScheduler).reconcile()).toBe(0);
   });
 
+  it('a periodic pass rests between its batches; a full pass (Redis lost the queue) does not', async () => {
+    const community = await campaignAroundToday(t);
+    for (let i = 0; i < 3; i++) await submittedToday(t, community);
+    const scheduler = t.app.get(TimerScheduler);
+    // A complete pass first, so that the next one is periodic (incremental).
+    expect(await scheduler.reconcile()).toBe(3);
+    const rests = jest.spyOn(scheduler, 'restAfterBatch');
+    try {
+      expect(await scheduler.reconcile()).toBe(3);
+      expect(rests).toHaveBeenCalledTimes(1);
+      expect(rests.mock.calls[0][0]).toBeGreaterThan(0);
+
+      rests.mockClear();
+      const redis = new Redis(TEST_ENV.REDIS_URL);
+      try {
+        await redis.del(...(await redis.keys(`${TEST_ENV.REDIS_PREFIX}:bull:*`)));
+      } finally {
+        redis.disconnect();
+      }
+      expect(await scheduler.reconcile()).toBe(3);
+      expect(rests).not.toHaveBeenCalled();
+    } finally {
+      rests.mockRestore();
+    }
+    const transitions = t.app.get(TransitionQueue);
+    const timers: { id: string }[] = await t.db.query(`SELECT id FROM timers`);
+    expect(await transitions.missingJobs(timers.map((x) => x.id))).toEqual(new Set());
+  });
+
   it('adds only the timer jobs Redis lacks, leaving the ones it holds alone', async () => {
     const community = await campaignAroundToday(t);
     for (let i = 0; i < 3; i++) await submittedToday(t, community);

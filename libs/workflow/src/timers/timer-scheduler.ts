@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { Clock, ManualClock } from '@app/clock';
 import { AppConfig } from '@app/config';
@@ -6,6 +8,17 @@ import { dueTimers, pendingTimersAfter, TIMER_JOB, TimerKind, TimerRow } from '.
 import { TransitionQueue } from '../queue/transition-queue';
 
 const BATCH = 1000;
+/**
+ * A periodic pass is background work and yields to requests: it reads smaller
+ * batches and, after each, rests three times as long as the batch took (a
+ * quarter of one core at most). Unpaced, the first minute's pass after a burst
+ * of submissions (7,000 new timers) took the worker, PostgreSQL and Redis for
+ * 150-200 ms at once and stalled every request on a 2-core machine for as
+ * long (docs/performance.md, "Background work"). A full pass (start-up, or
+ * after Redis lost the queue) is recovery and runs flat out.
+ */
+const PACED_BATCH = 250;
+const PACED_REST_PER_BUSY = 3;
 /**
  * A pending timer this long past due should have fired: its job is looked at.
  * Longer than a job's whole retry schedule, so a job still retrying is left to it.
@@ -96,7 +109,8 @@ export class TimerScheduler {
       if (full) await this.transitions.markTimerJobs();
       let afterId = '';
       for (;;) {
-        const batch = await pendingTimersAfter(this.db, afterId, BATCH, scope);
+        const batchStartedAt = performance.now();
+        const batch = await pendingTimersAfter(this.db, afterId, full ? BATCH : PACED_BATCH, scope);
         if (batch.length === 0) break;
         const missing = await this.transitions.missingJobs(batch.map((t) => t.id));
         await this.schedule(batch.filter((t) => missing.has(t.id)));
@@ -111,6 +125,7 @@ export class TimerScheduler {
             retried += 1;
         visited += batch.length;
         afterId = batch[batch.length - 1].id;
+        if (!full) await this.restAfterBatch(performance.now() - batchStartedAt);
       }
     } catch (error) {
       // Only a pass that went through bounds the next one.
@@ -124,6 +139,11 @@ export class TimerScheduler {
           `${added} job(s) missing and added, ${retried} retried`,
       );
     return visited;
+  }
+
+  /** A periodic pass's rest after a batch that took `busyMs` (see PACED_BATCH). */
+  restAfterBatch(busyMs: number): Promise<void> {
+    return sleep(busyMs * PACED_REST_PER_BUSY);
   }
 
   /**
