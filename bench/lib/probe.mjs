@@ -31,7 +31,8 @@ const require = (id) => /** @type {unknown} */ (requireAny(id));
  * @typedef {{ n: number, ms: number, maxMs: number }} Tally
  * @typedef {{ sql: Record<string, Tally>, redis: Record<string, number>, scripts: Record<string, number>,
  *   cpuUserMs: number, cpuSystemMs: number, wallMs: number, eventLoopUtilization: number,
- *   eventLoopDelay: { p99: number, max: number }, gc: Pauses, majorGc: Pauses }} Counters
+ *   eventLoopDelay: { p99: number, max: number }, gc: Pauses, majorGc: Pauses,
+ *   pgConnects: number }} Counters
  * @typedef {{ count: number, totalMs: number, maxMs: number }} Pauses
  */
 
@@ -41,6 +42,11 @@ let sql = new Map();
 let redis = new Map();
 /** @type {Map<string, number>} */
 let scripts = new Map();
+/**
+ * PostgreSQL connections opened: a pool that closes idle connections and opens
+ * them again under load forks a backend, with cold caches, each time.
+ */
+let pgConnects = 0;
 let cpuAtReset = process.cpuUsage();
 let wallAtReset = performance.now();
 let eluAtReset = performance.eventLoopUtilization();
@@ -103,6 +109,11 @@ const bump = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
 function patchPg() {
   const pg = /** @type {{ Client: { prototype: Record<string, unknown> } }} */ (require('pg'));
   const proto = pg.Client.prototype;
+  const connect = /** @type {(...args: unknown[]) => unknown} */ (proto.connect);
+  proto.connect = function (/** @type {unknown[]} */ ...args) {
+    pgConnects += 1;
+    return connect.apply(this, args);
+  };
   const original = /** @type {(...args: unknown[]) => unknown} */ (proto.query);
   proto.query = function (/** @type {unknown[]} */ ...args) {
     const [config] = args;
@@ -183,6 +194,7 @@ function reset() {
   sql = new Map();
   redis = new Map();
   scripts = new Map();
+  pgConnects = 0;
   cpuAtReset = process.cpuUsage();
   wallAtReset = performance.now();
   eluAtReset = performance.eventLoopUtilization();
@@ -208,6 +220,7 @@ function read() {
     },
     gc,
     majorGc,
+    pgConnects,
   };
 }
 

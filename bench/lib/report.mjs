@@ -180,7 +180,8 @@ function stallRow(label, c) {
   return (
     `      ${label.padEnd(24)} loop ${f1(d.p99)} / ${f1(d.max)} ms;` +
     ` GC ${n(gc.count)} pauses, ${ms(gc.totalMs)}, longest ${f1(gc.maxMs)} ms;` +
-    ` major ${n(major.count)}, longest ${f1(major.maxMs)} ms`
+    ` major ${n(major.count)}, longest ${f1(major.maxMs)} ms;` +
+    ` ${n(c.pgConnects)} connections opened`
   );
 }
 
@@ -287,7 +288,7 @@ function latency(r) {
       r.latency.decideRequests,
     ),
     '',
-    "    The processes' own stalls (warm-up and capacity loop included): event-loop delay beyond its 5 ms tick p99 / max, GC pauses",
+    "    The processes' own stalls (warm-up and capacity loop included): event-loop delay beyond its 5 ms tick p99 / max, GC pauses, PostgreSQL connections opened",
     stallRow('API during GET', r.latency.counters.getApi),
     stallRow('API during decisions', r.latency.counters.decideApi),
     stallRow('worker during decisions', r.latency.counters.decideWorker),
