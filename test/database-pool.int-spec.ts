@@ -14,7 +14,8 @@ const PG_DEFAULT_IDLE_MS = 10_000;
  * The pool keeps the connections a burst opened. Closed after pg's default ten
  * idle seconds, they were opened again at the next burst, a dozen new backends
  * at once, each forked with cold caches: the benchmark saw a stall of every
- * request every 10-11 seconds (docs/performance.md, "Pool churn").
+ * request every 10-11 seconds (docs/performance.md, "Pool churn and
+ * background work").
  */
 describe('the PostgreSQL pool', () => {
   let t: TestApp;

@@ -34,13 +34,8 @@ const { WORKER_CONCURRENCY, LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVA
 const q = dist.queue;
 const DELAY_MS = 7 * 24 * 3600 * 1000;
 
-// The service's pool: libs/database dataSourceOptions (max 20, idle connections kept 10 minutes).
-const pool = new pg.Pool({
-  connectionString: databaseUrl,
-  max: 20,
-  connectionTimeoutMillis: 5000,
-  idleTimeoutMillis: 10 * 60 * 1000,
-});
+// The service's pool (libs/database POOL_OPTIONS).
+const pool = new pg.Pool({ connectionString: databaseUrl, ...dist.database.POOL_OPTIONS });
 const timers = new Queue(queueName, { connection, prefix });
 
 /** @param {import('bullmq').Job<{ item: number }>} job */

@@ -6,15 +6,21 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
 /**
- * How long an idle pooled connection is kept. pg's default is 10 seconds:
+ * The pg pool of every process (TypeORM's `extra`), and of the bench's raw
+ * baseline, which must match it. Idle connections: pg's default is 10 seconds:
  * under a steady load with small bursts, the pool then closed the connections
  * a burst had opened and, at the next burst, opened them again under load, a
  * dozen new backends at once, each forked and with cold catalog caches. The
  * bench saw that as a 200-300 ms stall of every request every 10-11 seconds
- * (docs/performance.md, "Pool churn"). Ten minutes, like HikariCP's default,
- * keeps a working pool open and still gives back a quiet night's connections.
+ * (docs/performance.md, "Pool churn and background work"). Ten minutes, like
+ * HikariCP's default, keeps a working pool open and still gives back a quiet
+ * night's connections.
  */
-const POOL_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+export const POOL_OPTIONS = {
+  max: 20,
+  connectionTimeoutMillis: 5000,
+  idleTimeoutMillis: 10 * 60 * 1000,
+} as const;
 
 /**
  * The schema changes only through migrations: `synchronize` stays off in every
@@ -30,10 +36,6 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
-    extra: {
-      max: 20,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
-    },
+    extra: { ...POOL_OPTIONS },
   };
 }

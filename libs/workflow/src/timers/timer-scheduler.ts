@@ -14,8 +14,8 @@ const BATCH = 1000;
  * quarter of one core at most). Unpaced, the first minute's pass after a burst
  * of submissions (7,000 new timers) took the worker, PostgreSQL and Redis for
  * 150-200 ms at once and stalled every request on a 2-core machine for as
- * long (docs/performance.md, "Background work"). A full pass (start-up, or
- * after Redis lost the queue) is recovery and runs flat out.
+ * long (docs/performance.md, "Pool churn and background work"). A full pass
+ * (start-up, or after Redis lost the queue) is recovery and runs flat out.
  */
 const PACED_BATCH = 250;
 const PACED_REST_PER_BUSY = 3;
