@@ -35,7 +35,7 @@ import { quantile } from './quantile.mjs';
  * @typedef {{ requests: number, seconds: number, offeredRate: number, achievedRate: number,
  *   p50: number, p90: number, p99: number, p999: number, max: number, mean: number,
  *   sendLagP99: number, statuses: Record<string, number>, errors: number, sample: string | null,
- *   generatorCpuMs: number }} Result
+ *   generatorCpuMs: number, perSecondP99: number[] }} Result
  */
 
 /** @type {unknown} */
@@ -117,6 +117,7 @@ function phase(paths, seconds) {
         errors,
         sample,
         generatorCpuMs: cpuMsSince(cpu0),
+        perSecondP99: perSecondP99(latency, plan.rate),
       });
     };
     /** @param {number} k */
@@ -198,7 +199,29 @@ async function closedLoop(paths, { seconds, concurrency }) {
     errors,
     sample: null,
     generatorCpuMs: cpuMsSince(cpu0),
+    perSecondP99: [],
   };
+}
+
+/**
+ * The p99 of each second of an open-loop phase, by due instant (request k is
+ * due in second floor(k / rate)). A tail made of a few slow episodes (a pause,
+ * a burst of other work) shows as a few bad seconds among good ones; a tail
+ * spread over the whole phase, as every second's p99 near the phase's.
+ * Failed requests (NaN) are left out, as from the phase's own quantiles.
+ * @param {Float64Array} latency @param {number} rate
+ */
+function perSecondP99(latency, rate) {
+  /** @type {number[]} */
+  const seconds = [];
+  for (let start = 0; start < latency.length; start += rate) {
+    const second = latency
+      .slice(start, start + rate)
+      .filter((x) => !Number.isNaN(x))
+      .sort();
+    seconds.push(quantile(second, 0.99));
+  }
+  return seconds;
 }
 
 /** This process's CPU (user + system) since `start`, in ms. @param {NodeJS.CpuUsage} start */

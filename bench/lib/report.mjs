@@ -1,6 +1,7 @@
 // @ts-check
 /** Prints the figures of one run of bench/run.mjs. */
 import process from 'node:process';
+import { quantile } from './quantile.mjs';
 
 /**
  * @typedef {import('./transitions.mjs').Phase} Phase
@@ -255,6 +256,7 @@ function latency(r) {
     `      statuses ${JSON.stringify(x.statuses)}, errors ${x.errors}, generator send lag p99 ${f1(x.sendLagP99)} ms,` +
       ` generator CPU ${f2(x.generatorCpuMs / x.requests)} ms per request` +
       (x.sample ? `\n      first failure: ${x.sample}` : ''),
+    ...perSecond(x.perSecondP99, target),
   ];
   return [
     '',
@@ -311,6 +313,22 @@ function jobTimings(t) {
   return [
     `      on the queue (BullMQ's stamps, ${n(t.jobs)} jobs, 1 ms resolution): waiting ${spread(t.waiting)};`,
     `        processing ${spread(t.processing)}`,
+  ];
+}
+
+/**
+ * Whether the tail is a few bad seconds or all of them (see load.mjs).
+ * @param {number[]} p99s the p99 of each second @param {number} target
+ */
+function perSecond(p99s, target) {
+  const known = p99s.filter((x) => !Number.isNaN(x));
+  if (known.length === 0) return [];
+  const sorted = Float64Array.from(known).sort();
+  const worst = Array.from(sorted.slice(-3)).reverse();
+  const above = known.filter((x) => x > target).length;
+  return [
+    `      p99 of each second: median ${f1(quantile(sorted, 0.5))} ms, worst ${worst.map(f1).join(' / ')} ms;` +
+      ` ${above} of ${known.length} seconds above ${target} ms`,
   ];
 }
 
