@@ -21,7 +21,7 @@
  * dropped at the end (the database, its Redis keys); the CPU profiles stay in --out.
  *
  * Flags: --jobs=5000 --profile-jobs=1000 --get-rate=500 --decide-rate=200
- *        --seconds=20 --warmup=5 --timers=100000 --parts=a,b,c,d --keep
+ *        --seconds=20 --warmup=15 --timers=100000 --parts=a,b,c,d --keep
  *        --out=/tmp/housing-bench-<pid> --calendar=FILE (OFFICIAL_CALENDAR_FILE of the service)
  *        --server=postgres://postgres@127.0.0.1:5432 --redis=redis://127.0.0.1:6379/0
  */
@@ -145,7 +145,10 @@ async function main() {
           getRate: Number(args['get-rate'] ?? 500),
           decideRate: Number(args['decide-rate'] ?? 200),
           seconds: Number(args.seconds ?? 20),
-          warmupSeconds: Number(args.warmup ?? 5),
+          // A just-started API answers its first seconds of load at 50-250 ms while V8
+          // compiles the request path (docs/performance.md, session 12's run): 15 s
+          // of warm-up measures the service as it runs, not its start.
+          warmupSeconds: Number(args.warmup ?? 15),
           dir: out,
         };
         note(`(c) latency: GET at ${plan.getRate}/s, decisions at ${plan.decideRate}/s`);

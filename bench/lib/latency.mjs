@@ -105,7 +105,10 @@ export async function measureLatency(ctx, target, plan) {
     );
     const decideApi = /** @type {Counters} */ (await ask(api, { type: 'read' }));
     const decideWorker = /** @type {Counters} */ (await ask(ctx.worker, { type: 'read' }));
-    const decideJobs = await jobTimings(ctx, 'decide', new Set(waiting.map((w) => w.id)));
+    // The measured window's jobs: the warm-up's come first in the generator's plan.
+    const warmupDecisions = Math.round(plan.decideRate * plan.warmupSeconds);
+    const measuredIds = new Set(waiting.slice(warmupDecisions).map((w) => w.id));
+    const decideJobs = await jobTimings(ctx, 'decide', measuredIds);
     // CPU profiles of the API over a few seconds more of each load (the profiler
     // costs a little: the figures above are taken without it).
     /** @param {string} name @param {Omit<import('./load.mjs').Plan, 'origin' | 'token' | 'seconds' | 'warmupSeconds'>} more */
@@ -160,7 +163,7 @@ export async function measureLatency(ctx, target, plan) {
 
 /**
  * Where a decision's time went on the queue's side, from BullMQ's own stamps of
- * the completed jobs of this name on these applications (warm-up included):
+ * the completed jobs of this name on these applications (the measured window's):
  * waiting in the queue (added → taken by the worker) and being processed
  * (taken → finished), p50 / p99 / max.
  * @param {Context} ctx @param {string} name @param {Set<string>} applicationIds

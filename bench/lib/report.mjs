@@ -311,7 +311,7 @@ function jobTimings(t) {
   const spread = (/** @type {Spread} */ x) =>
     `p50 ${n(x.p50)} ms, p99 ${n(x.p99)} ms, max ${n(x.max)} ms`;
   return [
-    `      on the queue (BullMQ's stamps, ${n(t.jobs)} jobs, 1 ms resolution): waiting ${spread(t.waiting)};`,
+    `      on the queue (BullMQ's stamps of the measured window's ${n(t.jobs)} jobs, 1 ms resolution): waiting ${spread(t.waiting)};`,
     `        processing ${spread(t.processing)}`,
   ];
 }
