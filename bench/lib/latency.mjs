@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
@@ -108,7 +108,7 @@ export async function measureLatency(ctx, target, plan) {
     // The measured window's jobs: the warm-up's come first in the generator's plan.
     const warmupDecisions = Math.round(plan.decideRate * plan.warmupSeconds);
     const measuredIds = new Set(waiting.slice(warmupDecisions).map((w) => w.id));
-    const decideJobs = await jobTimings(ctx, 'decide', measuredIds);
+    const decideJobs = await completedJobs(ctx, 'decide', measuredIds);
     // CPU profiles of the API over a few seconds more of each load (the profiler
     // costs a little: the figures above are taken without it).
     /** @param {string} name @param {Omit<import('./load.mjs').Plan, 'origin' | 'token' | 'seconds' | 'warmupSeconds'>} more */
@@ -145,7 +145,11 @@ export async function measureLatency(ctx, target, plan) {
       profiles,
       profiledSeconds: PROFILED_SECONDS,
       decide: decide.result,
-      decideJobs,
+      // Read last: the API's log reaches its file within a second (periodic flush).
+      decideJobs: {
+        ...queueTimings(decideJobs),
+        api: await apiTimings(join(plan.dir, 'api.log'), decideJobs),
+      },
       approved: statuses.community_notice ?? 0,
       decideCount,
       getRequests: sent(get.result),
@@ -162,30 +166,89 @@ export async function measureLatency(ctx, target, plan) {
 }
 
 /**
- * Where a decision's time went on the queue's side, from BullMQ's own stamps of
- * the completed jobs of this name on these applications (the measured window's):
- * waiting in the queue (added → taken by the worker) and being processed
- * (taken → finished), p50 / p99 / max.
- * @param {Context} ctx @param {string} name @param {Set<string>} applicationIds
+ * @typedef {{ applicationId: string, timestamp: number, processedOn: number, finishedOn: number }} Stamps
+ * @typedef {{ p50: number, p99: number, max: number }} Spread
  */
-async function jobTimings(ctx, name, applicationIds) {
-  /** @param {{ name: string, data: unknown }} job */
-  const measured = (job) => {
-    const data = /** @type {{ applicationId?: unknown }} */ (job.data);
-    return job.name === name && applicationIds.has(String(data.applicationId));
-  };
+
+/**
+ * BullMQ's own stamps (ms since the epoch, 1 ms resolution) of the completed
+ * jobs of this name on these applications: added, taken by a worker, finished.
+ * @param {Context} ctx @param {string} name @param {Set<string>} applicationIds
+ * @returns {Promise<Stamps[]>}
+ */
+async function completedJobs(ctx, name, applicationIds) {
   // The newest completed jobs, enough to hold these (a full run keeps (b)'s too).
   const newest = await ctx.queue.queue.getCompleted(0, applicationIds.size + 1000);
-  const jobs = newest.filter(measured);
-  /** @param {number[]} xs */
-  const spread = (xs) => {
-    const sorted = Float64Array.from(xs).sort();
-    return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) };
+  /** @param {{ name: string, data: unknown, timestamp: number, processedOn?: number, finishedOn?: number }} job */
+  const stampsOf = (job) => {
+    const data = /** @type {{ applicationId?: unknown }} */ (job.data);
+    const applicationId = String(data.applicationId);
+    return job.name === name && applicationIds.has(applicationId)
+      ? [
+          {
+            applicationId,
+            timestamp: job.timestamp,
+            processedOn: job.processedOn ?? NaN,
+            finishedOn: job.finishedOn ?? NaN,
+          },
+        ]
+      : [];
   };
+  return newest.flatMap(stampsOf);
+}
+
+/** @param {number[]} xs @returns {Spread} */
+function spread(xs) {
+  const sorted = Float64Array.from(xs.filter((x) => !Number.isNaN(x))).sort();
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) };
+}
+
+/**
+ * Where a decision's time went on the queue's side: waiting in the queue
+ * (added → taken by the worker) and being processed (taken → finished).
+ * @param {Stamps[]} jobs
+ */
+function queueTimings(jobs) {
   return {
     jobs: jobs.length,
-    waiting: spread(jobs.map((j) => (j.processedOn ?? NaN) - j.timestamp)),
-    processing: spread(jobs.map((j) => (j.finishedOn ?? NaN) - (j.processedOn ?? NaN))),
+    waiting: spread(jobs.map((j) => j.processedOn - j.timestamp)),
+    processing: spread(jobs.map((j) => j.finishedOn - j.processedOn)),
+  };
+}
+
+/**
+ * And on the API's side, from its request log (one line per answer, written
+ * when the answer was sent, with the request's `responseTime`; the path keeps
+ * the application's id): from the request's arrival to its job being added
+ * (the guard, validation, the recorded-outcome check, the job's script), and
+ * from the job's end to the answer (the completion reaching the waiting
+ * request through Redis' event stream, the outcome's read, the answer). Both
+ * clocks are the machine's, in whole milliseconds.
+ * @param {string} logPath @param {Stamps[]} jobs
+ */
+async function apiTimings(logPath, jobs) {
+  const byApplication = new Map(jobs.map((j) => [j.applicationId, j]));
+  /** @type {number[]} */
+  const beforeQueue = [];
+  /** @type {number[]} */
+  const afterFinish = [];
+  for (const line of (await readFile(logPath, 'utf8')).split('\n')) {
+    if (!line.includes('/decisions"')) continue;
+    /** @type {unknown} */
+    const parsed = JSON.parse(line);
+    const entry = /** @type {{ time?: number, responseTime?: number, req?: { path?: string } }} */ (
+      parsed
+    );
+    const id = /^\/api\/applications\/([0-9a-f-]{36})\/decisions$/.exec(entry.req?.path ?? '')?.[1];
+    const job = id === undefined ? undefined : byApplication.get(id);
+    if (!job || entry.time === undefined || entry.responseTime === undefined) continue;
+    beforeQueue.push(job.timestamp - (entry.time - entry.responseTime));
+    afterFinish.push(entry.time - job.finishedOn);
+  }
+  return {
+    requests: beforeQueue.length,
+    beforeQueue: spread(beforeQueue),
+    afterFinish: spread(afterFinish),
   };
 }
 

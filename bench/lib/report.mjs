@@ -9,6 +9,8 @@ import { quantile } from './quantile.mjs';
  * @typedef {import('./profile.mjs').ProfileSummary} ProfileSummary
  * @typedef {import('./load.mjs').Result} LoadFigures
  * @typedef {{ p50: number, p99: number, max: number }} Spread
+ * @typedef {{ jobs: number, waiting: Spread, processing: Spread,
+ *   api: { requests: number, beforeQueue: Spread, afterFinish: Spread } }} DecideTimings
  * @typedef {{ jobs: number, ms: number, postgresMs: number, redisMs: number, workerMs: number }} Drained
  * @typedef {{ ms: number, nodeMs: number, postgresMs: number, redisMs: number }} Rebuild
  * @typedef {{
@@ -21,7 +23,7 @@ import { quantile } from './quantile.mjs';
  *   latency?: { plan: { getRate: number, decideRate: number, seconds: number, warmupSeconds: number },
  *     get: { measured: LoadFigures, capacity: LoadFigures | null }, decide: { measured: LoadFigures },
  *     profiles: Record<'get' | 'decide', { path: string, summary: ProfileSummary }>, profiledSeconds: number,
- *     decideJobs: { jobs: number, waiting: Spread, processing: Spread },
+ *     decideJobs: DecideTimings,
  *     approved: number, decideCount: number, getRequests: number, decideRequests: number,
  *     cpu: Record<'get' | 'decide', { postgresMs: number, redisMs: number }>,
  *     counters: { getApi: Counters, decideApi: Counters, decideWorker: Counters } },
@@ -306,13 +308,15 @@ function latency(r) {
   ];
 }
 
-/** @param {{ jobs: number, waiting: Spread, processing: Spread }} t */
+/** @param {DecideTimings} t */
 function jobTimings(t) {
   const spread = (/** @type {Spread} */ x) =>
     `p50 ${n(x.p50)} ms, p99 ${n(x.p99)} ms, max ${n(x.max)} ms`;
   return [
     `      on the queue (BullMQ's stamps of the measured window's ${n(t.jobs)} jobs, 1 ms resolution): waiting ${spread(t.waiting)};`,
     `        processing ${spread(t.processing)}`,
+    `      on the API's side (its request log, ${n(t.api.requests)} of them): before the job was added ${spread(t.api.beforeQueue)};`,
+    `        after it finished (its completion heard, the outcome read, the answer sent) ${spread(t.api.afterFinish)}`,
   ];
 }
 
