@@ -108,7 +108,7 @@ export async function measureLatency(ctx, target, plan) {
     // The measured window's jobs: the warm-up's come first in the generator's plan.
     const warmupDecisions = Math.round(plan.decideRate * plan.warmupSeconds);
     const measuredIds = new Set(waiting.slice(warmupDecisions).map((w) => w.id));
-    const decideJobs = await completedJobs(ctx, 'decide', measuredIds);
+    const decideStamps = await completedJobs(ctx, 'decide', measuredIds);
     // CPU profiles of the API over a few seconds more of each load (the profiler
     // costs a little: the figures above are taken without it).
     /** @param {string} name @param {Omit<import('./load.mjs').Plan, 'origin' | 'token' | 'seconds' | 'warmupSeconds'>} more */
@@ -147,8 +147,8 @@ export async function measureLatency(ctx, target, plan) {
       decide: decide.result,
       // Read last: the API's log reaches its file within a second (periodic flush).
       decideJobs: {
-        ...queueTimings(decideJobs),
-        api: await apiTimings(join(plan.dir, 'api.log'), decideJobs),
+        ...queueTimings(decideStamps),
+        api: await apiTimings(join(plan.dir, 'api.log'), decideStamps),
       },
       approved: statuses.community_notice ?? 0,
       decideCount,
@@ -168,6 +168,7 @@ export async function measureLatency(ctx, target, plan) {
 /**
  * @typedef {{ applicationId: string, timestamp: number, processedOn: number, finishedOn: number }} Stamps
  * @typedef {{ p50: number, p99: number, max: number }} Spread
+ * @typedef {ReturnType<typeof queueTimings> & { api: Awaited<ReturnType<typeof apiTimings>> }} DecideTimings
  */
 
 /**
@@ -177,24 +178,19 @@ export async function measureLatency(ctx, target, plan) {
  * @returns {Promise<Stamps[]>}
  */
 async function completedJobs(ctx, name, applicationIds) {
+  /** @param {{ data: unknown }} job */
+  const applicationOf = (job) =>
+    String(/** @type {{ applicationId?: unknown }} */ (job.data).applicationId);
   // The newest completed jobs, enough to hold these (a full run keeps (b)'s too).
   const newest = await ctx.queue.queue.getCompleted(0, applicationIds.size + 1000);
-  /** @param {{ name: string, data: unknown, timestamp: number, processedOn?: number, finishedOn?: number }} job */
-  const stampsOf = (job) => {
-    const data = /** @type {{ applicationId?: unknown }} */ (job.data);
-    const applicationId = String(data.applicationId);
-    return job.name === name && applicationIds.has(applicationId)
-      ? [
-          {
-            applicationId,
-            timestamp: job.timestamp,
-            processedOn: job.processedOn ?? NaN,
-            finishedOn: job.finishedOn ?? NaN,
-          },
-        ]
-      : [];
-  };
-  return newest.flatMap(stampsOf);
+  return newest
+    .filter((job) => job.name === name && applicationIds.has(applicationOf(job)))
+    .map((job) => ({
+      applicationId: applicationOf(job),
+      timestamp: job.timestamp,
+      processedOn: job.processedOn ?? NaN,
+      finishedOn: job.finishedOn ?? NaN,
+    }));
 }
 
 /** @param {number[]} xs @returns {Spread} */

@@ -8,9 +8,8 @@ import { quantile } from './quantile.mjs';
  * @typedef {import('./transitions.mjs').Counters} Counters
  * @typedef {import('./profile.mjs').ProfileSummary} ProfileSummary
  * @typedef {import('./load.mjs').Result} LoadFigures
- * @typedef {{ p50: number, p99: number, max: number }} Spread
- * @typedef {{ jobs: number, waiting: Spread, processing: Spread,
- *   api: { requests: number, beforeQueue: Spread, afterFinish: Spread } }} DecideTimings
+ * @typedef {import('./latency.mjs').Spread} Spread
+ * @typedef {import('./latency.mjs').DecideTimings} DecideTimings
  * @typedef {{ jobs: number, ms: number, postgresMs: number, redisMs: number, workerMs: number }} Drained
  * @typedef {{ ms: number, nodeMs: number, postgresMs: number, redisMs: number }} Rebuild
  * @typedef {{
