@@ -51,6 +51,16 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   databaseUrl = 'postgres://postgres@127.0.0.1:5432/housing';
 
+  /**
+   * Send parameterised statements as named prepared statements, parsed once
+   * per connection (`NamedStatementClient`). Off for a connection pooler that
+   * does not keep them across transactions (PgBouncer's transaction mode
+   * before 1.21).
+   */
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'DATABASE_NAMED_STATEMENTS must be true or false' })
+  databaseNamedStatements = true;
+
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   redisUrl = 'redis://127.0.0.1:6379/0';
 
@@ -251,6 +261,7 @@ export class AppConfig {
 export const ENV_NAMES: Record<keyof AppConfig, string> = {
   nodeEnv: 'NODE_ENV',
   databaseUrl: 'DATABASE_URL',
+  databaseNamedStatements: 'DATABASE_NAMED_STATEMENTS',
   redisUrl: 'REDIS_URL',
   redisPrefix: 'REDIS_PREFIX',
   redisEvictionPolicy: 'REDIS_EVICTION_POLICY',

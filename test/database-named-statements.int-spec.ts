@@ -1,0 +1,86 @@
+import { QueryRunner } from 'typeorm';
+import { createTestApp, TestApp } from './support/test-app';
+
+interface PreparedRow {
+  name: string;
+  statement: string;
+  generic_plans: string;
+  custom_plans: string;
+}
+
+/**
+ * The service's connections parse a parameterised statement once and plan it
+ * at every execution for its own values (docs/performance.md, "Named
+ * statements, planned each time"): never PostgreSQL's default switch to one
+ * generic plan after five executions.
+ */
+describe('named statements on the service’s connections', () => {
+  let t: TestApp;
+  let runner: QueryRunner;
+  beforeAll(async () => {
+    t = await createTestApp({}, { withWorker: false });
+    runner = t.db.createQueryRunner();
+    await runner.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await runner.release();
+    await t.close();
+  });
+
+  const prepared = (): Promise<PreparedRow[]> =>
+    runner.query(
+      `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements
+        WHERE statement LIKE '%named_statement_probe%'`,
+    );
+
+  it('prepares a statement once and plans every execution for its values', async () => {
+    const sql = `SELECT count(*)::int AS n FROM regions WHERE id <> $1 /* named_statement_probe */`;
+    for (let i = 0; i < 8; i++) {
+      const [row]: { n: number }[] = await runner.query(sql, [
+        '00000000-0000-0000-0000-000000000000',
+      ]);
+      expect(typeof row.n).toBe('number');
+    }
+    const rows = await prepared();
+    expect(rows).toHaveLength(1);
+    expect(rows[0].name).toMatch(/^s_[0-9a-f]{24}$/);
+    expect(rows[0].statement).toBe(sql);
+    expect(Number(rows[0].custom_plans)).toBe(8);
+    expect(Number(rows[0].generic_plans)).toBe(0);
+
+    const [{ plan_cache_mode }]: { plan_cache_mode: string }[] =
+      await runner.query(`SHOW plan_cache_mode`);
+    expect(plan_cache_mode).toBe('force_custom_plan');
+  });
+
+  it('still answers a statement’s errors as before', async () => {
+    const sql = `SELECT $1::int AS n /* named_statement_probe_error */`;
+    await expect(runner.query(sql, ['not a number'])).rejects.toThrow(
+      'invalid input syntax for type integer',
+    );
+    const [row]: { n: number }[] = await runner.query(sql, ['7']);
+    expect(row.n).toBe(7);
+  });
+
+  it('sends them unnamed, planned as PostgreSQL chooses, with DATABASE_NAMED_STATEMENTS=false', async () => {
+    const plain = await createTestApp(
+      { DATABASE_NAMED_STATEMENTS: 'false' },
+      { withWorker: false },
+    );
+    const other = plain.db.createQueryRunner();
+    try {
+      await other.connect();
+      await other.query(`SELECT $1::int AS n /* named_statement_probe_off */`, [1]);
+      const rows: unknown[] = await other.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%named_statement_probe_off%'`,
+      );
+      expect(rows).toEqual([]);
+      const [{ plan_cache_mode }]: { plan_cache_mode: string }[] =
+        await other.query(`SHOW plan_cache_mode`);
+      expect(plan_cache_mode).toBe('auto');
+    } finally {
+      await other.release();
+      await plain.close();
+    }
+  }, 60_000);
+});
