@@ -1,3 +1,4 @@
 export * from './logging.module';
 export * from './redacting-destination';
 export * from './loggable-path';
+export * from './route-words';

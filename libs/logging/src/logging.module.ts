@@ -3,13 +3,17 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { loggablePath } from './loggable-path';
 import { LogDestination, redactingDestination } from './redacting-destination';
+import { RouteWords } from './route-words';
 
 const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
-/** The process's one log destination, shared by pino and LoggingModule's shutdown. */
+/**
+ * The process's one log destination, shared by pino and LoggingModule's
+ * shutdown, and the route words its request lines may keep.
+ */
 @Module({
-  providers: [{ provide: LOG_DESTINATION, useFactory: () => redactingDestination() }],
-  exports: [LOG_DESTINATION],
+  providers: [{ provide: LOG_DESTINATION, useFactory: () => redactingDestination() }, RouteWords],
+  exports: [LOG_DESTINATION, RouteWords],
 })
 class LogDestinationModule {}
 
@@ -19,8 +23,8 @@ class LogDestinationModule {}
     LogDestinationModule,
     LoggerModule.forRootAsync({
       imports: [LogDestinationModule],
-      inject: [AppConfig, LOG_DESTINATION],
-      useFactory: (config: AppConfig, destination: LogDestination) => ({
+      inject: [AppConfig, LOG_DESTINATION, RouteWords],
+      useFactory: (config: AppConfig, destination: LogDestination, routeWords: RouteWords) => ({
         // Express 5's route syntax for "every path" (the default '*' is the old one).
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         // Personal data never reaches the logs: every line passes redactLine on its way out
@@ -33,7 +37,7 @@ class LogDestinationModule {}
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                path: loggablePath(req.url),
+                path: loggablePath(req.url, routeWords),
               }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
