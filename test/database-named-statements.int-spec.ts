@@ -62,6 +62,43 @@ describe('named statements on the service’s connections', () => {
     expect(row.n).toBe(7);
   });
 
+  it('never names a text that selects `*`: its columns are whatever the schema has', async () => {
+    await runner.query(`SELECT * FROM regions WHERE id <> $1 /* named_statement_probe_star */`, [
+      '00000000-0000-0000-0000-000000000000',
+    ]);
+    const rows: unknown[] = await runner.query(
+      `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%named_statement_probe_star%'`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('fails a statement whose result type a migration changed once, then sends it unnamed', async () => {
+    await runner.query(`CREATE TABLE named_probe_stale (id int PRIMARY KEY, v int)`);
+    try {
+      await runner.query(`INSERT INTO named_probe_stale VALUES (1, 42)`);
+      const sql = `SELECT v FROM named_probe_stale WHERE id = $1 /* named_statement_probe_stale */`;
+      expect(await runner.query(sql, [1])).toEqual([{ v: 42 }]);
+
+      await runner.query(`ALTER TABLE named_probe_stale ALTER COLUMN v TYPE text`);
+      await expect(runner.query(sql, [1])).rejects.toThrow(
+        'cached plan must not change result type',
+      );
+      expect(await runner.query(sql, [1])).toEqual([{ v: '42' }]);
+    } finally {
+      await runner.query(`DROP TABLE named_probe_stale`);
+    }
+  });
+
+  it('sends a value pg cannot convert unnamed, so the name stays usable', async () => {
+    const sql = `SELECT $1::jsonb AS doc /* named_statement_probe_convert */`;
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(runner.query(sql, [circular])).rejects.toThrow(/circular/i);
+    // pg had closed the statement on the server and could still count it as prepared.
+    expect(await runner.query(sql, [{ a: 1 }])).toEqual([{ doc: { a: 1 } }]);
+    expect(await runner.query(sql, [{ a: 2 }])).toEqual([{ doc: { a: 2 } }]);
+  });
+
   it('sends them unnamed, planned as PostgreSQL chooses, with DATABASE_NAMED_STATEMENTS=false', async () => {
     const plain = await createTestApp(
       { DATABASE_NAMED_STATEMENTS: 'false' },

@@ -29,6 +29,8 @@ export const POOL_OPTIONS = {
  * default would switch a named statement to one generic plan after five
  * executions, and a generic plan made while a table was nearly empty kept
  * scanning it as it grew (measured: PostgreSQL's CPU per transition doubled).
+ * pg sends one `options` string: an `options` parameter in DATABASE_URL
+ * replaces this one, and PGOPTIONS is not read while either is set.
  */
 export const SESSION_OPTIONS = '-c plan_cache_mode=force_custom_plan';
 

@@ -1,4 +1,5 @@
 import {
+  forgetIfStale,
   MAX_NAMED_TEXTS,
   MAX_PREPARED_PER_CONNECTION,
   NamedStatementClient,
@@ -21,6 +22,26 @@ describe('statementName', () => {
     expect(statementName(client, 'SELECT 1', [])).toBeNull();
     expect(statementName(client, { text: 'SELECT $1', values: [1] }, undefined)).toBeNull();
     expect(client.prepared.size).toBe(0);
+  });
+
+  it('never names a text that selects `*`, but does one that counts them', () => {
+    const client = new NamedStatementClient();
+    expect(statementName(client, 'SELECT * FROM t WHERE id = $1', [1])).toBeNull();
+    expect(statementName(client, 'SELECT t.* FROM t WHERE id = $1', [1])).toBeNull();
+    expect(statementName(client, 'SELECT a, * FROM t WHERE id = $1', [1])).toBeNull();
+    expect(statementName(client, 'UPDATE t SET a = $1 RETURNING *', [1])).toBeNull();
+    expect(statementName(client, 'SELECT count(*) FROM t WHERE id = $1', [1])).not.toBeNull();
+  });
+
+  it('stops naming a text PostgreSQL refused since its result type changed', () => {
+    const text = 'SELECT v FROM stale_probe WHERE id = $1';
+    expect(statementName(new NamedStatementClient(), text, [1])).not.toBeNull();
+    forgetIfStale(text, { code: '0A000', message: 'feature not supported' });
+    expect(statementName(new NamedStatementClient(), text, [1])).not.toBeNull();
+    forgetIfStale(text, { code: '42P01', message: 'cached plan must not change result type' });
+    expect(statementName(new NamedStatementClient(), text, [1])).not.toBeNull();
+    forgetIfStale(text, { code: '0A000', message: 'cached plan must not change result type' });
+    expect(statementName(new NamedStatementClient(), text, [1])).toBeNull();
   });
 
   it('prepares at most so many statements on one connection, and keeps using those', () => {

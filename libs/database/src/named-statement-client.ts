@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+import { prepareValue } from 'pg/lib/utils';
 
 /**
  * A pg client that sends each parameterised statement as a named prepared
@@ -21,6 +22,15 @@ import { Client } from 'pg';
  * statements (PostgreSQL keeps each in the backend's memory until the
  * connection closes); past either bound a statement goes unnamed, as before.
  * Statements without parameters (transaction control, DDL) always do.
+ *
+ * A named statement keeps the columns of its result: after a migration that
+ * changes them, PostgreSQL refuses it ("cached plan must not change result
+ * type") on every connection that prepared it before, for as long as the
+ * connection lives, where an unnamed statement would just be parsed again
+ * (an old process runs on through a rolling deployment, docs/reliability.md).
+ * So a text that selects `*` is never named (its columns are whatever the
+ * schema has), and a text refused so once is not named again: its failure
+ * is one statement's, not the connection's.
  */
 export class NamedStatementClient extends Client {
   /** Names this connection has prepared (pg skips the parse of a name it has). */
@@ -37,11 +47,19 @@ export const MAX_PREPARED_PER_CONNECTION = 64;
 
 /** A statement's name: its text's hash, the same in every process and connection. */
 const names = new Map<string, string>();
+/** Texts PostgreSQL refused to run prepared since the schema changed under them. */
+const stale = new Set<string>();
+
+/** `SELECT *`, `RETURNING *`, `t.*`: the columns are the table's, whatever they are today (not `count(*)`). */
+const STAR_COLUMNS = /(?:\bSELECT|\bRETURNING|,)\s*(?:\w+\.)?\*/i;
+/** PostgreSQL's feature_not_supported, which a changed result type of a prepared statement raises. */
+const STALE_RESULT_TYPE = '0A000';
 
 function nameOf(text: string): string | null {
+  if (stale.has(text)) return null;
   const known = names.get(text);
   if (known) return known;
-  if (names.size >= MAX_NAMED_TEXTS) return null;
+  if (names.size >= MAX_NAMED_TEXTS || STAR_COLUMNS.test(text)) return null;
   const name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
   names.set(text, name);
   return name;
@@ -63,7 +81,30 @@ export function statementName(
   return name;
 }
 
+/** Whether `error` says a prepared statement's result changed under it: then `text` goes unnamed from now on. */
+export function forgetIfStale(text: string, error: unknown): void {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === STALE_RESULT_TYPE && typeof message === 'string' && message.includes('cached plan'))
+    stale.add(text);
+}
+
+/**
+ * The values as pg sends them, or null when pg cannot convert one. pg converts
+ * them while binding, after the parse has gone out: a failure there makes it
+ * close the statement on the server while it may still count it as prepared,
+ * and every later use of the name on that connection would fail. Converted
+ * here first, a value pg cannot send fails its query unnamed, as before.
+ */
+function sendable(values: unknown[]): unknown[] | null {
+  try {
+    return values.map((value) => prepareValue(value));
+  } catch {
+    return null;
+  }
+}
+
 type Query = (this: Client, config: unknown, values?: unknown, callback?: unknown) => unknown;
+type Callback = (error: unknown, result: unknown) => void;
 const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
 
 // pg's overloads of `query` all end in one implementation; this wraps it for
@@ -75,9 +116,17 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
   callback?: unknown,
 ): unknown {
   const name = statementName(this as NamedStatementClient, config, values);
-  if (!name) return plainQuery.call(this, config, values, callback);
-  const named = { name, text: config as string, values: values as unknown[] };
-  return callback === undefined
-    ? plainQuery.call(this, named)
-    : plainQuery.call(this, named, callback);
+  const converted = name ? sendable(values as unknown[]) : null;
+  if (!name || !converted) return plainQuery.call(this, config, values, callback);
+  const text = config as string;
+  const named = { name, text, values: converted };
+  if (typeof callback === 'function')
+    return plainQuery.call(this, named, (error: unknown, result: unknown) => {
+      if (error) forgetIfStale(text, error);
+      (callback as Callback)(error, result);
+    });
+  return (plainQuery.call(this, named) as Promise<unknown>).catch((error: unknown) => {
+    forgetIfStale(text, error);
+    throw error;
+  });
 };
