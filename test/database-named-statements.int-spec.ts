@@ -8,6 +8,19 @@ interface PreparedRow {
   custom_plans: string;
 }
 
+/** The statements prepared on `on`'s connection whose text holds `marker` (a constant of the test's). */
+const preparedWith = (on: QueryRunner, marker: string): Promise<PreparedRow[]> =>
+  on.query(
+    `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements
+      WHERE statement LIKE '%${marker}%'`,
+  );
+
+async function planCacheMode(on: QueryRunner): Promise<string> {
+  const [{ plan_cache_mode }]: { plan_cache_mode: string }[] =
+    await on.query(`SHOW plan_cache_mode`);
+  return plan_cache_mode;
+}
+
 /**
  * The service's connections parse a parameterised statement once and plan it
  * at every execution for its own values (docs/performance.md, "Named
@@ -27,12 +40,6 @@ describe('named statements on the service’s connections', () => {
     await t.close();
   });
 
-  const prepared = (): Promise<PreparedRow[]> =>
-    runner.query(
-      `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements
-        WHERE statement LIKE '%named_statement_probe%'`,
-    );
-
   it('prepares a statement once and plans every execution for its values', async () => {
     const sql = `SELECT count(*)::int AS n FROM regions WHERE id <> $1 /* named_statement_probe */`;
     for (let i = 0; i < 8; i++) {
@@ -41,16 +48,14 @@ describe('named statements on the service’s connections', () => {
       ]);
       expect(typeof row.n).toBe('number');
     }
-    const rows = await prepared();
+    const rows = await preparedWith(runner, 'named_statement_probe');
     expect(rows).toHaveLength(1);
     expect(rows[0].name).toMatch(/^s_[0-9a-f]{24}$/);
     expect(rows[0].statement).toBe(sql);
     expect(Number(rows[0].custom_plans)).toBe(8);
     expect(Number(rows[0].generic_plans)).toBe(0);
 
-    const [{ plan_cache_mode }]: { plan_cache_mode: string }[] =
-      await runner.query(`SHOW plan_cache_mode`);
-    expect(plan_cache_mode).toBe('force_custom_plan');
+    expect(await planCacheMode(runner)).toBe('force_custom_plan');
   });
 
   it('still answers a statement’s errors as before', async () => {
@@ -66,10 +71,7 @@ describe('named statements on the service’s connections', () => {
     await runner.query(`SELECT * FROM regions WHERE id <> $1 /* named_statement_probe_star */`, [
       '00000000-0000-0000-0000-000000000000',
     ]);
-    const rows: unknown[] = await runner.query(
-      `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%named_statement_probe_star%'`,
-    );
-    expect(rows).toEqual([]);
+    expect(await preparedWith(runner, 'named_statement_probe_star')).toEqual([]);
   });
 
   it('fails a statement whose result type a migration changed once, then sends it unnamed', async () => {
@@ -108,13 +110,8 @@ describe('named statements on the service’s connections', () => {
     try {
       await other.connect();
       await other.query(`SELECT $1::int AS n /* named_statement_probe_off */`, [1]);
-      const rows: unknown[] = await other.query(
-        `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%named_statement_probe_off%'`,
-      );
-      expect(rows).toEqual([]);
-      const [{ plan_cache_mode }]: { plan_cache_mode: string }[] =
-        await other.query(`SHOW plan_cache_mode`);
-      expect(plan_cache_mode).toBe('auto');
+      expect(await preparedWith(other, 'named_statement_probe_off')).toEqual([]);
+      expect(await planCacheMode(other)).toBe('auto');
     } finally {
       await other.release();
       await plain.close();

@@ -32,7 +32,7 @@ export const POOL_OPTIONS = {
  * pg sends one `options` string: an `options` parameter in DATABASE_URL
  * replaces this one, and PGOPTIONS is not read while either is set.
  */
-export const SESSION_OPTIONS = '-c plan_cache_mode=force_custom_plan';
+const SESSION_OPTIONS = '-c plan_cache_mode=force_custom_plan';
 
 /**
  * The schema changes only through migrations: `synchronize` stays off in every

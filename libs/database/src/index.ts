@@ -7,4 +7,3 @@ export * from './column-transformers';
 export * from './returning';
 export * from './statements';
 export * from './entity-rows';
-export * from './named-statement-client';

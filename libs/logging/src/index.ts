@@ -1,4 +1,3 @@
 export * from './logging.module';
 export * from './redacting-destination';
 export * from './loggable-path';
-export * from './route-words';
