@@ -1,4 +1,5 @@
 import { QueryRunner } from 'typeorm';
+import { SWITCH_TO_GENERIC_PLANS } from '@app/database';
 import { createTestApp, TestApp } from './support/test-app';
 
 interface PreparedRow {
@@ -99,6 +100,69 @@ describe('named statements on the service’s connections', () => {
     // pg had closed the statement on the server and could still count it as prepared.
     expect(await runner.query(sql, [{ a: 1 }])).toEqual([{ doc: { a: 1 } }]);
     expect(await runner.query(sql, [{ a: 2 }])).toEqual([{ doc: { a: 2 } }]);
+  });
+
+  /** Runs `body` in a transaction of `runner`'s switched to generic plans, and commits it. */
+  async function inGenericTransaction<T>(body: () => Promise<T>): Promise<T> {
+    await runner.startTransaction();
+    try {
+      await runner.query(`SELECT ${SWITCH_TO_GENERIC_PLANS}`);
+      const result = await body();
+      await runner.commitTransaction();
+      return result;
+    } catch (e) {
+      await runner.rollbackTransaction();
+      throw e;
+    }
+  }
+
+  it('plans a named statement once in a transaction switched to generic plans, and each execution again after it', async () => {
+    const sql = `SELECT count(*)::int AS n FROM regions WHERE id <> $1 /* named_statement_probe_generic */`;
+    const run = () => runner.query(sql, ['00000000-0000-0000-0000-000000000000']);
+    await inGenericTransaction(async () => {
+      expect(await planCacheMode(runner)).toBe('force_generic_plan');
+      for (let i = 0; i < 3; i++) await run();
+    });
+    expect(await planCacheMode(runner)).toBe('force_custom_plan');
+    await run();
+    const [row] = await preparedWith(runner, 'named_statement_probe_generic');
+    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([3, 1]);
+
+    await runner.startTransaction();
+    await runner.query(`SELECT ${SWITCH_TO_GENERIC_PLANS}`);
+    await runner.rollbackTransaction();
+    expect(await planCacheMode(runner)).toBe('force_custom_plan');
+  });
+
+  it('makes a generic plan made on an empty table anew once the connection has run on: the grown table is read by its index', async () => {
+    await runner.query(`CREATE TABLE named_probe_growth (id serial PRIMARY KEY, k int NOT NULL)`);
+    try {
+      await runner.query(`CREATE INDEX named_probe_growth_k_idx ON named_probe_growth (k)`);
+      // Analysed empty, as a new county's tables are: the planner believes it.
+      await runner.query(`ANALYZE named_probe_growth`);
+      const sql = `SELECT count(*)::int AS n FROM named_probe_growth WHERE k = $1 /* named_statement_probe_growth */`;
+      const cachedPlan = async (): Promise<string> => {
+        await runner.query(sql, [7]);
+        const [{ name }] = await preparedWith(runner, 'named_statement_probe_growth');
+        const rows: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN EXECUTE ${name}(7)`);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      };
+
+      expect(await inGenericTransaction(cachedPlan)).toContain('Seq Scan');
+      await runner.query(
+        `INSERT INTO named_probe_growth (k) SELECT g % 1000 FROM generate_series(1, 50000) g`,
+      );
+      // More named executions than a connection's plans live (1,024 at most, pinned by
+      // the client's unit test).
+      const plan = await inGenericTransaction(async () => {
+        for (let i = 0; i < 1100; i++) await runner.query(sql, [i]);
+        return cachedPlan();
+      });
+      expect(plan).toContain('named_probe_growth_k_idx');
+      expect(plan).not.toContain('Seq Scan');
+    } finally {
+      await runner.query(`DROP TABLE named_probe_growth`);
+    }
   });
 
   it('sends them unnamed, planned as PostgreSQL chooses, with DATABASE_NAMED_STATEMENTS=false', async () => {

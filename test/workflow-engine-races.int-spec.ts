@@ -130,6 +130,25 @@ describe('transition engine under races', () => {
     expect(locked!.historyLength).toBe(1);
   });
 
+  it("switches the rest of the lock's transaction to generic plans, and only that transaction", async () => {
+    const { id } = await draftAndSubmit();
+    const mode = async (on: QueryRunner) =>
+      ((await on.query(`SHOW plan_cache_mode`)) as { plan_cache_mode: string }[])[0]
+        .plan_cache_mode;
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      expect(await mode(runner)).toBe('force_custom_plan');
+      expect((await lockApplication(runner.manager, id))?.id).toBe(id);
+      expect(await mode(runner)).toBe('force_generic_plan');
+      await runner.commitTransaction();
+      expect(await mode(runner)).toBe('force_custom_plan');
+    } finally {
+      await runner.release();
+    }
+  });
+
   it('refuses a submission whose member another application claims while it is applied, and writes nothing', async () => {
     const { id, body, request } = await draftAndSubmit();
     const before = await footprint(id);

@@ -4,17 +4,16 @@ import { Application } from './application.entity';
 
 /**
  * One application by id in plain SQL, mapped by the entity's metadata: the
- * service's hottest reads (GET application, and every transition's row lock
- * with `forUpdate`) skip TypeORM's query building and hydration.
+ * service's hottest read (GET application) skips TypeORM's query building and
+ * hydration. A transition's row lock does the same (`lockApplication`).
  */
 export async function applicationById(
   manager: EntityManager,
   id: string,
-  { forUpdate = false }: { forUpdate?: boolean } = {},
 ): Promise<Application | null> {
   const metadata = manager.connection.getMetadata(Application);
   const [row]: Record<string, unknown>[] = await manager.query(
-    `SELECT ${columnList(metadata)} FROM applications WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${columnList(metadata)} FROM applications WHERE id = $1`,
     [id],
   );
   return row ? entityFromRow<Application>(metadata, row) : null;

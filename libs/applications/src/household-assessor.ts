@@ -107,6 +107,14 @@ export interface AssessmentLookupRow {
  * The lookups as two array-valued subqueries (columns `local_community_ids`,
  * `members_elsewhere`), to be read in one row with others: only the
  * communities the household names are read, not the county's whole list.
+ *
+ * Each member is looked up by the membership's whole key, one lookup per ID
+ * number (`OFFSET 0` keeps the lateral subquery from being merged into a
+ * join the planner could run another way). Written as a filter of the
+ * campaign's memberships by the list of ID numbers, a plan made without
+ * the list's values (a transition's generic plan) and without statistics
+ * that show one campaign holding every row read all of the campaign's
+ * memberships and filtered them (test/database-plans.int-spec.ts).
  */
 export function assessmentLookups(
   subject: AssessmentSubject,
@@ -124,9 +132,12 @@ export function assessmentLookups(
       params: [campaign.countyId, communityIds],
     },
     members_elsewhere: {
-      sql: `SELECT array_agg(id_number::text) FROM live_memberships
-             WHERE campaign_id = $1 AND id_number = ANY($2::char(18)[])
-               AND application_id IS DISTINCT FROM $3::uuid`,
+      sql: `SELECT array_agg(held.id_number::text)
+              FROM unnest($2::char(18)[]) AS wanted (id_number),
+                   LATERAL (SELECT m.id_number FROM live_memberships m
+                             WHERE m.campaign_id = $1 AND m.id_number = wanted.id_number
+                               AND m.application_id IS DISTINCT FROM $3::uuid
+                            OFFSET 0) AS held`,
       params: [campaign.id, idNumbers, subject.id ?? null],
     },
   };

@@ -25,10 +25,12 @@ export const POOL_OPTIONS = {
 
 /**
  * Every statement is planned for its own values: named statements
- * (`NamedStatementClient`) save their parse, never their plan. PostgreSQL's
+ * (`NamedStatementClient`) save their parse, not their plan. PostgreSQL's
  * default would switch a named statement to one generic plan after five
  * executions, and a generic plan made while a table was nearly empty kept
- * scanning it as it grew (measured: PostgreSQL's CPU per transition doubled).
+ * scanning it as it grew (measured: PostgreSQL's CPU per transition doubled),
+ * and cannot use an index for `region_path LIKE $1`. A transition's
+ * transaction alone switches to generic plans (`SWITCH_TO_GENERIC_PLANS`).
  * pg sends one `options` string: an `options` parameter in DATABASE_URL
  * replaces this one, and PGOPTIONS is not read while either is set.
  */

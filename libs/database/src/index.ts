@@ -7,3 +7,4 @@ export * from './column-transformers';
 export * from './returning';
 export * from './statements';
 export * from './entity-rows';
+export * from './transaction-plans';

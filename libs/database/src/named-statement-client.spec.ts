@@ -1,8 +1,11 @@
 import {
+  FIRST_PLAN_LIFE,
   forgetIfStale,
+  LONGEST_PLAN_LIFE,
   MAX_NAMED_TEXTS,
   MAX_PREPARED_PER_CONNECTION,
   NamedStatementClient,
+  planRefreshDue,
   statementName,
 } from './named-statement-client';
 
@@ -67,5 +70,28 @@ describe('statementName', () => {
       statementName(new NamedStatementClient(), `SELECT $1 AS text${i}`, [i]);
     expect(statementName(new NamedStatementClient(), 'SELECT $1 AS late', [1])).toBeNull();
     expect(statementName(new NamedStatementClient(), known, [1])).toBe(name);
+  });
+});
+
+describe('planRefreshDue', () => {
+  /** The named executions at which `client` drops its plans, over its first `runs`. */
+  function refreshesOver(client: NamedStatementClient, runs: number): number[] {
+    const at: number[] = [];
+    for (let run = 1; run <= runs; run++) if (planRefreshDue(client)) at.push(run);
+    return at;
+  }
+
+  it('drops a connection’s plans after 16 named executions, then after twice as many each time, up to every 1,024', () => {
+    expect(FIRST_PLAN_LIFE).toBe(16);
+    expect(LONGEST_PLAN_LIFE).toBe(1024);
+    const lives = [16, 32, 64, 128, 256, 512, 1024, 1024, 1024];
+    const expected = lives.map((_, i) => lives.slice(0, i + 1).reduce((a, b) => a + b, 0));
+    expect(refreshesOver(new NamedStatementClient(), expected.at(-1)!)).toEqual(expected);
+  });
+
+  it('counts each connection on its own', () => {
+    const busy = new NamedStatementClient();
+    refreshesOver(busy, 100);
+    expect(refreshesOver(new NamedStatementClient(), 16)).toEqual([16]);
   });
 });

@@ -10,12 +10,13 @@ import { prepareValue } from 'pg/lib/utils';
  * the write of a dozen common table expressions) and the same few texts every
  * time. Parsing and analysing them anew was a fifth of PostgreSQL's samples
  * in a profile of the bench; named, its CPU per transition fell by about a
- * tenth (docs/performance.md, "Named statements, planned each time"). Planning
- * is NOT saved: the pool's sessions run with
+ * tenth (docs/performance.md, "Named statements, planned each time").
+ * Planning is not saved by naming: the pool's sessions run with
  * `plan_cache_mode = force_custom_plan` (see `dataSourceOptions`), so every
- * execution is planned for its own values, as an unnamed statement is. A
- * generic plan, made once and kept, was measured twice as expensive: made
- * while a table was nearly empty, it kept scanning it as it grew.
+ * execution is planned for its own values, as an unnamed statement is. Only
+ * a transition's transaction switches to generic plans, made once and kept
+ * (`SWITCH_TO_GENERIC_PLANS`), and the connection makes those anew on a
+ * schedule (`planRefreshDue`).
  *
  * Bounded: a text is named only while fewer than `MAX_NAMED_TEXTS` texts have
  * been, and a connection prepares at most `MAX_PREPARED_PER_CONNECTION`
@@ -35,6 +36,10 @@ import { prepareValue } from 'pg/lib/utils';
 export class NamedStatementClient extends Client {
   /** Names this connection has prepared (pg skips the parse of a name it has). */
   readonly prepared = new Set<string>();
+  /** Named executions since this connection's plans were last dropped. */
+  namedRuns = 0;
+  /** How many named executions the plans now cached may serve before they are dropped. */
+  planLife = FIRST_PLAN_LIFE;
 }
 
 export const MAX_NAMED_TEXTS = 1000;
@@ -44,6 +49,24 @@ export const MAX_NAMED_TEXTS = 1000;
  * connection. The hot paths use a few dozen texts.
  */
 export const MAX_PREPARED_PER_CONNECTION = 64;
+
+/**
+ * A generic plan is made from the tables' sizes when it is made, and
+ * PostgreSQL keeps it until the statement is deallocated or a table's
+ * statistics or schema change. Where nothing analyses the tables (autovacuum
+ * off, as on the bench's machine) or before it does (a new county's first
+ * weeks, when every table grows from nothing), a plan made on a nearly empty
+ * table would go on scanning it whole: measured, PostgreSQL's CPU per
+ * transition grew two to four times. So a connection drops its cached plans (`DISCARD
+ * PLANS`: the statements stay prepared and are planned again at their next
+ * execution) after 16 named executions, then after twice as many as the time
+ * before, and from 1,024 on at every 1,024: a plan serves about as many
+ * executions as had run on its connection when it was made, while the tables
+ * it reads grow by a like share, and a few plans a thousand executions cost
+ * nothing that shows.
+ */
+export const FIRST_PLAN_LIFE = 16;
+export const LONGEST_PLAN_LIFE = 1024;
 
 /** A statement's name: its text's hash, the same in every process and connection. */
 const names = new Map<string, string>();
@@ -79,6 +102,15 @@ export function statementName(
     client.prepared.add(name);
   }
   return name;
+}
+
+/** Counts a named execution on `client`; true when its cached plans are to be dropped before it. */
+export function planRefreshDue(client: NamedStatementClient): boolean {
+  client.namedRuns += 1;
+  if (client.namedRuns < client.planLife) return false;
+  client.namedRuns = 0;
+  client.planLife = Math.min(client.planLife * 2, LONGEST_PLAN_LIFE);
+  return true;
 }
 
 /** Whether `error` says a prepared statement's result changed under it: then `text` goes unnamed from now on. */
@@ -118,6 +150,12 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
   const name = statementName(this as NamedStatementClient, config, values);
   const converted = name ? sendable(values as unknown[]) : null;
   if (!name || !converted) return plainQuery.call(this, config, values, callback);
+  if (planRefreshDue(this as NamedStatementClient)) {
+    // Queued ahead of the statement, on this connection. It fails only where the
+    // statement itself will (an aborted transaction, a lost connection), which
+    // reports it: the plans are then dropped at the next refresh.
+    (plainQuery.call(this, 'DISCARD PLANS') as Promise<unknown>).catch(() => undefined);
+  }
   const text = config as string;
   const named = { name, text, values: converted };
   if (typeof callback === 'function')
