@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { assessmentLookups } from '@app/applications';
 import { Campaign } from '@app/campaigns';
 import { Statement, SWITCH_TO_GENERIC_PLANS } from '@app/database';
-import { cancelTimersStatement, closeNoticeStatement } from '@app/workflow';
+import { cancelTimersStatement, closeNoticeStatement, dueDeadlineTimerRead } from '@app/workflow';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** A statement's value as an SQL literal (`EXECUTE` takes no placeholders from outside). */
@@ -90,6 +90,23 @@ describe('plans of the per-application statements on unanalysed tables', () => {
               now() + g * interval '1 minute'
          FROM generate_series(1, 3000) g`,
         cancelTimersStatement(randomUUID(), new Date(), 'review_deadline', null),
+        plans,
+      );
+      expect(plan).toContain(`Index Cond: ((${onApplication[plans]}`);
+      expect(plan).not.toContain('timers_due_at_idx'); // the copy of timers_pending_idx
+    },
+  );
+
+  it.each(['custom', 'generic'] as const)(
+    "finds an application's overdue review deadline by its index, not among every pending timer due (%s plan)",
+    async (plans) => {
+      const plan = await planOnFreshCopy(
+        'timers',
+        `INSERT INTO timers (id, application_id, kind, level, due_at)
+         SELECT 'review_deadline-' || g, gen_random_uuid(), 'review_deadline', 'community',
+                now() - g * interval '1 minute'
+           FROM generate_series(1, 3000) g`,
+        dueDeadlineTimerRead(randomUUID(), new Date()),
         plans,
       );
       expect(plan).toContain(`Index Cond: ((${onApplication[plans]}`);

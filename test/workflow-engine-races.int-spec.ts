@@ -123,31 +123,34 @@ describe('transition engine under races', () => {
     const { id, request } = await draftAndSubmit();
     expect((await engine.apply(request)).statusCode).toBe(200);
     const repositoryRead = await t.db.getRepository(Application).findOneByOrFail({ id });
-    const locked = await t.db.transaction((tx) => lockApplication(tx, id));
+    const locked = await t.db.transaction((tx) => lockApplication(tx, id, 'generic'));
     expect(locked).toEqual(repositoryRead);
     expect(locked).toBeInstanceOf(Application);
     expect(typeof locked!.householdIncomeFen).toBe('number');
     expect(locked!.historyLength).toBe(1);
   });
 
-  it("switches the rest of the lock's transaction to generic plans, and only that transaction", async () => {
-    const { id } = await draftAndSubmit();
-    const mode = async (on: QueryRunner) =>
-      ((await on.query(`SHOW plan_cache_mode`)) as { plan_cache_mode: string }[])[0]
-        .plan_cache_mode;
-    const runner = t.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      expect(await mode(runner)).toBe('force_custom_plan');
-      expect((await lockApplication(runner.manager, id))?.id).toBe(id);
-      expect(await mode(runner)).toBe('force_generic_plan');
-      await runner.commitTransaction();
-      expect(await mode(runner)).toBe('force_custom_plan');
-    } finally {
-      await runner.release();
-    }
-  });
+  it.each(['generic', 'custom'] as const)(
+    "runs the rest of the lock's transaction on %s plans, and the next one as the session does",
+    async (plans) => {
+      const { id } = await draftAndSubmit();
+      const mode = async (on: QueryRunner) =>
+        ((await on.query(`SHOW plan_cache_mode`)) as { plan_cache_mode: string }[])[0]
+          .plan_cache_mode;
+      const runner = t.db.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        expect(await mode(runner)).toBe('force_custom_plan');
+        expect((await lockApplication(runner.manager, id, plans))?.id).toBe(id);
+        expect(await mode(runner)).toBe(`force_${plans}_plan`);
+        await runner.commitTransaction();
+        expect(await mode(runner)).toBe('force_custom_plan');
+      } finally {
+        await runner.release();
+      }
+    },
+  );
 
   it('refuses a submission whose member another application claims while it is applied, and writes nothing', async () => {
     const { id, body, request } = await draftAndSubmit();

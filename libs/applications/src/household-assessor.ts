@@ -124,7 +124,9 @@ export function assessmentLookups(
   const communityIds = [...new Set(members.map((m) => m.hukouCommunityId))].filter((id) =>
     UUID_SHAPE.test(id),
   );
-  const idNumbers = members.map((m) => m.idNumber).filter((n) => RESIDENT_ID_SHAPE.test(n));
+  const idNumbers = [...new Set(members.map((m) => m.idNumber))].filter((n) =>
+    RESIDENT_ID_SHAPE.test(n),
+  );
   return {
     local_community_ids: {
       sql: `SELECT array_agg(c.id::text) FROM regions c JOIN regions county ON county.id = $1

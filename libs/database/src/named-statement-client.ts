@@ -45,8 +45,9 @@ export class NamedStatementClient extends Client {
 export const MAX_NAMED_TEXTS = 1000;
 /**
  * The transition's read, prepared, holds about 96 KB of the backend's memory
- * (its query trees; no plan is kept): 64 such statements are 6 MB a
- * connection. The hot paths use a few dozen texts.
+ * (its query trees, measured before transitions kept their generic plans,
+ * which add to it): 64 such statements are 6 MB a connection and more. The
+ * hot paths use a few dozen texts.
  */
 export const MAX_PREPARED_PER_CONNECTION = 64;
 
@@ -57,13 +58,14 @@ export const MAX_PREPARED_PER_CONNECTION = 64;
  * off, as on the bench's machine) or before it does (a new county's first
  * weeks, when every table grows from nothing), a plan made on a nearly empty
  * table would go on scanning it whole: measured, PostgreSQL's CPU per
- * transition grew two to four times. So a connection drops its cached plans (`DISCARD
- * PLANS`: the statements stay prepared and are planned again at their next
- * execution) after 16 named executions, then after twice as many as the time
- * before, and from 1,024 on at every 1,024: a plan serves about as many
- * executions as had run on its connection when it was made, while the tables
- * it reads grow by a like share, and a few plans a thousand executions cost
- * nothing that shows.
+ * transition grew two to four times. So a connection drops its cached plans
+ * (`DISCARD PLANS`: the statements stay prepared, and each is analysed and
+ * planned again at its next execution) after 16 named executions, then
+ * after twice as many as the time before, and from 1,024 on at every 1,024:
+ * a plan serves about as many executions as had run on its connection when
+ * it was made, while the tables it reads grow by a like share. On a
+ * connection that never runs generic plans (an API-only process) the drop
+ * only costs each statement one more analysis per 1,024 executions.
  */
 export const FIRST_PLAN_LIFE = 16;
 export const LONGEST_PLAN_LIFE = 1024;
@@ -153,8 +155,10 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
   if (planRefreshDue(this as NamedStatementClient)) {
     // Queued ahead of the statement, on this connection. It fails only where the
     // statement itself will (an aborted transaction, a lost connection), which
-    // reports it: the plans are then dropped at the next refresh.
-    (plainQuery.call(this, 'DISCARD PLANS') as Promise<unknown>).catch(() => undefined);
+    // reports it; the next named execution tries again.
+    (plainQuery.call(this, 'DISCARD PLANS') as Promise<unknown>).catch(() => {
+      (this as NamedStatementClient).namedRuns = (this as NamedStatementClient).planLife - 1;
+    });
   }
   const text = config as string;
   const named = { name, text, values: converted };

@@ -5,17 +5,19 @@
  * transaction's first statement; COMMIT or ROLLBACK restores the session's
  * `force_custom_plan` (see `dataSourceOptions`).
  *
- * For a transaction whose every statement reaches its rows through a key or an
- * index on its subject, whatever the values (the transition's read and write
- * by application; test/database-plans.int-spec.ts holds them to it): one plan
- * fits every execution, and planning each one anew was about two fifths of
- * PostgreSQL's time in a transition (docs/performance.md, "Generic plans for
- * the transition"). Not for anything else: a generic plan cannot use an index
- * for `region_path LIKE $1`, so a list by region would scan every application.
+ * For a transaction whose every statement reaches its rows through a key or
+ * an index on its subject, whatever the values: the transition's, by
+ * application (test/database-plans.int-spec.ts holds its per-application
+ * writes and lookups to that on unanalysed tables). One plan then fits every
+ * execution, and planning each one anew was about two fifths of
+ * PostgreSQL's samples in a profile of the bench (docs/performance.md,
+ * "Generic plans for the transition"). Not for anything else: a generic plan
+ * cannot use an index for `region_path LIKE $1`, so a list by region would
+ * scan every application.
  *
- * A named statement keeps its generic plan across transactions; the
- * connection makes it anew on a schedule (`NamedStatementClient`). An
- * unnamed statement (DATABASE_NAMED_STATEMENTS=false) is planned once either
- * way, generic or not.
+ * Only with named statements (`NamedStatementClient`), which keep their
+ * generic plan across transactions and make it anew on a schedule. An
+ * unnamed statement is planned at every execution whatever the mode, and a
+ * generic plan would only know less of its values.
  */
 export const SWITCH_TO_GENERIC_PLANS = `set_config('plan_cache_mode', 'force_generic_plan', true)`;

@@ -7,15 +7,22 @@ import { columnList, entityFromRow, SWITCH_TO_GENERIC_PLANS } from '@app/databas
  * and timer for one application is applied one after another, whatever the
  * number of workers; a loser sees the winner's state and is refused by the rules.
  *
- * The same statement switches the rest of the transaction to generic plans
- * (see SWITCH_TO_GENERIC_PLANS): the transition's read and write are planned
- * once for many executions on a connection, not at every one.
+ * With `plans: 'generic'` the same statement switches the rest of the
+ * transaction to generic plans (see SWITCH_TO_GENERIC_PLANS): the
+ * transition's read and write are then planned once for many executions on a
+ * connection, not at every one. Only worth it with named statements: an
+ * unnamed statement is planned at every execution anyway, and a generic plan
+ * knows less of its values.
  */
-export async function lockApplication(tx: EntityManager, id: string): Promise<Application | null> {
+export async function lockApplication(
+  tx: EntityManager,
+  id: string,
+  plans: 'generic' | 'custom',
+): Promise<Application | null> {
   const metadata = tx.connection.getMetadata(Application);
+  const switchPlans = plans === 'generic' ? `, ${SWITCH_TO_GENERIC_PLANS} AS plan_mode` : '';
   const [row]: Record<string, unknown>[] = await tx.query(
-    `SELECT ${columnList(metadata)}, ${SWITCH_TO_GENERIC_PLANS} AS plan_mode
-       FROM applications WHERE id = $1 FOR UPDATE`,
+    `SELECT ${columnList(metadata)}${switchPlans} FROM applications WHERE id = $1 FOR UPDATE`,
     [id],
   );
   return row ? entityFromRow<Application>(metadata, row) : null;

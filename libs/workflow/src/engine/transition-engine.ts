@@ -13,6 +13,7 @@ import { AuditEntry, auditStatement } from '@app/audit';
 import { compareDates, shanghaiDateOf } from '@app/calendar';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
+import { AppConfig } from '@app/config';
 import { setClause, Statement, WriteBatch } from '@app/database';
 import {
   ChainedHistoryEntry,
@@ -74,6 +75,7 @@ export class TransitionEngine {
     private readonly history: HistoryStore,
     private readonly scheduler: TimerScheduler,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async apply(req: TransitionRequest): Promise<JobOutcome> {
@@ -142,7 +144,8 @@ export class TransitionEngine {
   }
 
   private async applyLocked(tx: EntityManager, req: TransitionRequest) {
-    const app = await lockApplication(tx, req.applicationId);
+    const plans = this.config.databaseNamedStatements ? 'generic' : 'custom';
+    const app = await lockApplication(tx, req.applicationId, plans);
     if (!app) {
       if (await readOutcome(tx, req.jobId)) throw new AnsweredMeanwhile();
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));

@@ -14,7 +14,7 @@ import { Campaign } from '@app/campaigns';
 import { selectRow, Statement } from '@app/database';
 import type { JobOutcome } from '@app/queue';
 import { CalendarOverride, OVERRIDES_AS_JSON } from '@app/working-days';
-import { TimerKind, TimerRow } from '../timers/timer-store';
+import { dueDeadlineTimerRead, TimerKind, TimerRow } from '../timers/timer-store';
 import { TransitionRequest } from './transition-request';
 
 /** Everything a transition reads besides the locked row. */
@@ -110,12 +110,7 @@ export async function readUnderLock(
     app.dueAt <= askedAt &&
     !app.overdueSince
   ) {
-    columns.due_deadline_timer = {
-      sql: `SELECT id FROM timers WHERE application_id = $1 AND kind = 'review_deadline'
-               AND fired_at IS NULL AND cancelled_at IS NULL AND due_at <= $2
-             ORDER BY due_at LIMIT 1`,
-      params: [app.id, askedAt],
-    };
+    columns.due_deadline_timer = dueDeadlineTimerRead(app.id, askedAt);
   }
   const answersWithView = !req.timerId;
   if (answersWithView) {

@@ -115,3 +115,21 @@ const toTimer = (r: TimerDbRow): TimerRow => ({
   level: r.level,
   dueAt: r.due_at,
 });
+
+/**
+ * The application's pending review deadline due by `at`. Its pending timers
+ * are found by the application first (`OFFSET 0` keeps the planner from
+ * merging the two): on a table whose statistics are stale, a plan that knows
+ * neither value (a transition's generic plan) walked every pending timer due
+ * by then and kept the application's, the most in a backlog, when this is read.
+ */
+export function dueDeadlineTimerRead(applicationId: string, at: Date): Statement {
+  return {
+    sql: `SELECT id FROM (SELECT id, due_at FROM timers
+                           WHERE application_id = $1 AND kind = 'review_deadline'
+                             AND fired_at IS NULL AND cancelled_at IS NULL
+                          OFFSET 0) AS pending
+           WHERE due_at <= $2 ORDER BY due_at LIMIT 1`,
+    params: [applicationId, at],
+  };
+}
