@@ -1,5 +1,6 @@
 import { QueryRunner } from 'typeorm';
 import { SWITCH_TO_GENERIC_PLANS } from '@app/database';
+import { planCacheMode } from './support/plan-cache-mode';
 import { createTestApp, TestApp } from './support/test-app';
 
 interface PreparedRow {
@@ -15,12 +16,6 @@ const preparedWith = (on: QueryRunner, marker: string): Promise<PreparedRow[]> =
     `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements
       WHERE statement LIKE '%${marker}%'`,
   );
-
-async function planCacheMode(on: QueryRunner): Promise<string> {
-  const [{ plan_cache_mode }]: { plan_cache_mode: string }[] =
-    await on.query(`SHOW plan_cache_mode`);
-  return plan_cache_mode;
-}
 
 /**
  * The service's connections parse a parameterised statement once and plan it

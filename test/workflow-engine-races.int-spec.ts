@@ -9,6 +9,7 @@ import {
   TransitionRequest,
 } from '@app/workflow';
 import { familyBody } from './factories/applications.factory';
+import { planCacheMode } from './support/plan-cache-mode';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { readyDraftOf, workflowWorld, WorkflowWorld } from './support/workflow-fixture';
 
@@ -134,18 +135,15 @@ describe('transition engine under races', () => {
     "runs the rest of the lock's transaction on %s plans, and the next one as the session does",
     async (plans) => {
       const { id } = await draftAndSubmit();
-      const mode = async (on: QueryRunner) =>
-        ((await on.query(`SHOW plan_cache_mode`)) as { plan_cache_mode: string }[])[0]
-          .plan_cache_mode;
       const runner = t.db.createQueryRunner();
       await runner.connect();
       try {
         await runner.startTransaction();
-        expect(await mode(runner)).toBe('force_custom_plan');
+        expect(await planCacheMode(runner)).toBe('force_custom_plan');
         expect((await lockApplication(runner.manager, id, plans))?.id).toBe(id);
-        expect(await mode(runner)).toBe(`force_${plans}_plan`);
+        expect(await planCacheMode(runner)).toBe(`force_${plans}_plan`);
         await runner.commitTransaction();
-        expect(await mode(runner)).toBe('force_custom_plan');
+        expect(await planCacheMode(runner)).toBe('force_custom_plan');
       } finally {
         await runner.release();
       }

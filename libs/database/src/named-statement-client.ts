@@ -137,38 +137,44 @@ function sendable(values: unknown[]): unknown[] | null {
   }
 }
 
-type Query = (this: Client, config: unknown, values?: unknown, callback?: unknown) => unknown;
+type Query<C extends Client = Client> = (
+  this: C,
+  config: unknown,
+  values?: unknown,
+  callback?: unknown,
+) => unknown;
 type Callback = (error: unknown, result: unknown) => void;
 const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
 
 // pg's overloads of `query` all end in one implementation; this wraps it for
 // the one form TypeORM uses, `query(text, values)`, and passes the rest on.
-(NamedStatementClient.prototype as unknown as { query: Query }).query = function (
-  this: Client,
-  config: unknown,
-  values?: unknown,
-  callback?: unknown,
-): unknown {
-  const name = statementName(this as NamedStatementClient, config, values);
-  const converted = name ? sendable(values as unknown[]) : null;
-  if (!name || !converted) return plainQuery.call(this, config, values, callback);
-  if (planRefreshDue(this as NamedStatementClient)) {
-    // Queued ahead of the statement, on this connection. It fails only where the
-    // statement itself will (an aborted transaction, a lost connection), which
-    // reports it; the next named execution tries again.
-    (plainQuery.call(this, 'DISCARD PLANS') as Promise<unknown>).catch(() => {
-      (this as NamedStatementClient).namedRuns = (this as NamedStatementClient).planLife - 1;
+(NamedStatementClient.prototype as unknown as { query: Query<NamedStatementClient> }).query =
+  function (
+    this: NamedStatementClient,
+    config: unknown,
+    values?: unknown,
+    callback?: unknown,
+  ): unknown {
+    const name = statementName(this, config, values);
+    const converted = name ? sendable(values as unknown[]) : null;
+    if (!name || !converted) return plainQuery.call(this, config, values, callback);
+    if (planRefreshDue(this)) {
+      // Queued ahead of the statement, on this connection. It fails only where the
+      // statement itself will (an aborted transaction, a lost connection), which
+      // reports it; the next named execution tries again.
+      (plainQuery.call(this, 'DISCARD PLANS') as Promise<unknown>).catch(() => {
+        this.namedRuns = this.planLife - 1;
+      });
+    }
+    const text = config as string;
+    const named = { name, text, values: converted };
+    if (typeof callback === 'function')
+      return plainQuery.call(this, named, (error: unknown, result: unknown) => {
+        if (error) forgetIfStale(text, error);
+        (callback as Callback)(error, result);
+      });
+    return (plainQuery.call(this, named) as Promise<unknown>).catch((error: unknown) => {
+      forgetIfStale(text, error);
+      throw error;
     });
-  }
-  const text = config as string;
-  const named = { name, text, values: converted };
-  if (typeof callback === 'function')
-    return plainQuery.call(this, named, (error: unknown, result: unknown) => {
-      if (error) forgetIfStale(text, error);
-      (callback as Callback)(error, result);
-    });
-  return (plainQuery.call(this, named) as Promise<unknown>).catch((error: unknown) => {
-    forgetIfStale(text, error);
-    throw error;
-  });
-};
+  };

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { Application } from '@app/applications';
-import { columnList, entityFromRow, SWITCH_TO_GENERIC_PLANS } from '@app/database';
+import { Application, applicationById } from '@app/applications';
+import { SWITCH_TO_GENERIC_PLANS } from '@app/database';
 
 /**
  * Locks the application's row for the rest of the transaction: every command
@@ -14,16 +14,13 @@ import { columnList, entityFromRow, SWITCH_TO_GENERIC_PLANS } from '@app/databas
  * unnamed statement is planned at every execution anyway, and a generic plan
  * knows less of its values.
  */
-export async function lockApplication(
+export function lockApplication(
   tx: EntityManager,
   id: string,
   plans: 'generic' | 'custom',
 ): Promise<Application | null> {
-  const metadata = tx.connection.getMetadata(Application);
-  const switchPlans = plans === 'generic' ? `, ${SWITCH_TO_GENERIC_PLANS} AS plan_mode` : '';
-  const [row]: Record<string, unknown>[] = await tx.query(
-    `SELECT ${columnList(metadata)}${switchPlans} FROM applications WHERE id = $1 FOR UPDATE`,
-    [id],
-  );
-  return row ? entityFromRow<Application>(metadata, row) : null;
+  return applicationById(tx, id, {
+    forUpdate: true,
+    alsoEvaluate: plans === 'generic' ? SWITCH_TO_GENERIC_PLANS : undefined,
+  });
 }
