@@ -78,8 +78,15 @@ new PerformanceObserver((list) => {
 /** Clients inside a transaction: their statements are counted apart. */
 const inTransaction = new WeakSet();
 
-/** @param {object} client @param {string} text */
-function keyOf(client, text) {
+/**
+ * @param {object} client @param {string} text
+ * @param {boolean} begins the statement carries its transaction's BEGIN (libs/database/src/deferred-begin.ts)
+ */
+function keyOf(client, text, begins) {
+  if (begins) {
+    inTransaction.add(client);
+    return `T|BEGIN + ${text}`;
+  }
   const head = text.trimStart().slice(0, 17).toUpperCase();
   if (head.startsWith('START TRANSACTION') || head.startsWith('BEGIN')) {
     inTransaction.add(client);
@@ -124,8 +131,18 @@ function patchPg() {
           ? /** @type {{ text: string }} */ (config).text
           : null;
     if (text === null) return original.apply(this, args);
-    const key = keyOf(this, text);
+    const submittable = /** @type {{ beginsTransaction?: boolean, callback?: unknown }} */ (config);
+    const key = keyOf(this, text, submittable.beginsTransaction === true);
     const start = performance.now();
+    if (submittable.beginsTransaction === true && typeof submittable.callback === 'function') {
+      // pg hands a query object back, not a promise: its answer goes to its callback.
+      const done = /** @type {(...r: unknown[]) => unknown} */ (submittable.callback);
+      submittable.callback = (/** @type {unknown[]} */ ...results) => {
+        tally(key, performance.now() - start);
+        return done(...results);
+      };
+      return original.apply(this, args);
+    }
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback === 'function') {

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { prepareValue } from 'pg/lib/utils';
+import {
+  beginThen,
+  closesTransaction,
+  hasValues,
+  opensTransaction,
+  unsentResult,
+} from './deferred-begin';
 
 /**
  * A pg client that sends each parameterised statement as a named prepared
@@ -32,6 +39,9 @@ import { prepareValue } from 'pg/lib/utils';
  * So a text that selects `*` is never named (its columns are whatever the
  * schema has), and a text refused so once is not named again: its failure
  * is one statement's, not the connection's.
+ *
+ * It also sends a transaction's BEGIN with the transaction's first statement
+ * instead of on a round trip of its own (deferred-begin.ts).
  */
 export class NamedStatementClient extends Client {
   /** Names this connection has prepared (pg skips the parse of a name it has). */
@@ -40,6 +50,8 @@ export class NamedStatementClient extends Client {
   namedRuns = 0;
   /** How many named executions the plans now cached may serve before they are dropped. */
   planLife = FIRST_PLAN_LIFE;
+  /** A transaction was opened and its BEGIN not yet sent: it goes with the next statement (deferred-begin.ts). */
+  beginOwed = false;
 }
 
 export const MAX_NAMED_TEXTS = 1000;
@@ -155,26 +167,67 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
     values?: unknown,
     callback?: unknown,
   ): unknown {
-    const name = statementName(this, config, values);
-    const converted = name ? sendable(values as unknown[]) : null;
-    if (!name || !converted) return plainQuery.call(this, config, values, callback);
-    if (planRefreshDue(this)) {
-      // Queued ahead of the statement, on this connection. It fails only where the
-      // statement itself will (an aborted transaction, a lost connection), which
-      // reports it; the next named execution tries again.
-      (plainQuery.call(this, 'DISCARD PLANS') as Promise<unknown>).catch(() => {
-        this.namedRuns = this.planLife - 1;
-      });
+    if (typeof callback === 'function') {
+      // Not TypeORM's form (a stream's, a cursor's): BEGIN, if owed, goes on its own.
+      if (this.beginOwed)
+        (plainQuery.call(this, 'BEGIN') as Promise<unknown>).catch(() => undefined);
+      this.beginOwed = false;
+      return send(this, config, values, callback, false);
     }
-    const text = config as string;
-    const named = { name, text, values: converted };
-    if (typeof callback === 'function')
-      return plainQuery.call(this, named, (error: unknown, result: unknown) => {
-        if (error) forgetIfStale(text, error);
-        (callback as Callback)(error, result);
-      });
-    return (plainQuery.call(this, named) as Promise<unknown>).catch((error: unknown) => {
-      forgetIfStale(text, error);
+    if (opensTransaction(config, values)) {
+      this.beginOwed = true;
+      return Promise.resolve(unsentResult('BEGIN'));
+    }
+    if (!this.beginOwed) return send(this, config, values, undefined, false);
+    this.beginOwed = false;
+    // Nothing was sent since the BEGIN that was not: there is nothing to end.
+    if (closesTransaction(config, values)) return Promise.resolve(unsentResult(config));
+    return send(this, config, values, undefined, true);
+  };
+
+/** Sends one statement, named when it may be, with BEGIN ahead of it when `begin`. */
+function send(
+  client: NamedStatementClient,
+  config: unknown,
+  values: unknown,
+  callback: unknown,
+  begin: boolean,
+): unknown {
+  const name = statementName(client, config, values);
+  const converted = hasValues(values) ? sendable(values) : null;
+  if (!converted || (begin && typeof config !== 'string')) {
+    // Not in one train: BEGIN on its own (a lost connection fails the statement too).
+    if (begin) (plainQuery.call(client, 'BEGIN') as Promise<unknown>).catch(() => undefined);
+    return plainQuery.call(client, config, values, callback);
+  }
+  const text = config as string;
+  if (name && planRefreshDue(client)) {
+    // Queued ahead of the statement, on this connection. It fails only where the
+    // statement itself will (an aborted transaction, a lost connection), which
+    // reports it; the next named execution tries again.
+    (plainQuery.call(client, 'DISCARD PLANS') as Promise<unknown>).catch(() => {
+      client.namedRuns = client.planLife - 1;
+    });
+  }
+  const statement = name ? { name, text, values: converted } : { text, values: converted };
+  const forget = (error: unknown) => {
+    if (name) forgetIfStale(text, error);
+  };
+  if (begin) {
+    const { query, answer } = beginThen(statement);
+    plainQuery.call(client, query);
+    return answer.catch((error: unknown) => {
+      forget(error);
       throw error;
     });
-  };
+  }
+  if (typeof callback === 'function')
+    return plainQuery.call(client, statement, (error: unknown, result: unknown) => {
+      if (error) forget(error);
+      (callback as Callback)(error, result);
+    });
+  return (plainQuery.call(client, statement) as Promise<unknown>).catch((error: unknown) => {
+    forget(error);
+    throw error;
+  });
+}

@@ -1,0 +1,127 @@
+import { QueryRunner } from 'typeorm';
+import { createTestApp, TestApp } from './support/test-app';
+
+/** The parts of a connected pg client the test watches. */
+interface PgClient {
+  connection: { on(event: 'readyForQuery', listener: () => void): void };
+  getTransactionStatus(): 'I' | 'T' | 'E' | null;
+}
+
+/**
+ * A transaction's BEGIN goes to PostgreSQL with its first statement, one
+ * answer for both (libs/database/src/deferred-begin.ts): the transition
+ * saves a round trip, and what the transaction does is unchanged.
+ */
+describe('BEGIN sent with the transaction’s first statement', () => {
+  let t: TestApp;
+  let runner: QueryRunner;
+  let client: PgClient;
+  /** ReadyForQuery messages the server sent on the runner's connection: one per round trip. */
+  let answers = 0;
+  const table = 'deferred_begin_probe';
+
+  beforeAll(async () => {
+    t = await createTestApp({}, { withWorker: false });
+    runner = t.db.createQueryRunner();
+    await runner.connect();
+    client = (runner as unknown as { databaseConnection: PgClient }).databaseConnection;
+    client.connection.on('readyForQuery', () => (answers += 1));
+    await runner.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+  }, 60_000);
+  afterAll(async () => {
+    try {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.query(`DROP TABLE IF EXISTS ${table}`);
+    } finally {
+      await runner.release();
+      await t.close();
+    }
+  });
+  beforeEach(() => (answers = 0));
+
+  const stored = async (id: number): Promise<number> => {
+    const rows: unknown[] = await t.db.query(`SELECT id FROM ${table} WHERE id = $1`, [id]);
+    return rows.length;
+  };
+
+  it('sends nothing for START TRANSACTION, then BEGIN and the statement in one round trip', async () => {
+    await runner.startTransaction();
+    expect(answers).toBe(0);
+    expect(client.getTransactionStatus()).toBe('I');
+
+    expect(await runner.query(`INSERT INTO ${table} VALUES ($1) RETURNING id`, [1])).toEqual([
+      { id: 1 },
+    ]);
+    expect(answers).toBe(1);
+    expect(client.getTransactionStatus()).toBe('T');
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [2]);
+    // Inside the transaction: rolled back, neither row was ever stored.
+    await runner.rollbackTransaction();
+    expect(client.getTransactionStatus()).toBe('I');
+    expect(await stored(1)).toBe(0);
+    expect(await stored(2)).toBe(0);
+  });
+
+  it('commits what the transaction wrote', async () => {
+    await t.db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO ${table} VALUES ($1)`, [3]);
+      await tx.query(`INSERT INTO ${table} VALUES ($1)`, [4]);
+    });
+    expect(await stored(3)).toBe(1);
+    expect(await stored(4)).toBe(1);
+  });
+
+  it('leaves the transaction aborted when its first statement fails, and ROLLBACK ends it', async () => {
+    await runner.startTransaction();
+    await expect(runner.query(`SELECT $1::int AS n`, ['not a number'])).rejects.toThrow(
+      'invalid input syntax for type integer',
+    );
+    // The failure came inside the transaction: it stays aborted until it ends.
+    // (Asked of the server: pg may hand over the error before it reads the
+    // status that follows it.)
+    await expect(runner.query(`SELECT 1`)).rejects.toThrow('current transaction is aborted');
+    await runner.rollbackTransaction();
+    expect(await runner.query(`SELECT $1::int AS n`, ['8'])).toEqual([{ n: 8 }]);
+  });
+
+  it('parses a named statement again after its first parse failed', async () => {
+    const sql = `SELECT id FROM deferred_begin_later WHERE id = $1 /* deferred_begin_probe */`;
+    await runner.startTransaction();
+    await expect(runner.query(sql, [1])).rejects.toThrow('does not exist');
+    await runner.rollbackTransaction();
+    await runner.query(`CREATE TABLE deferred_begin_later (id int PRIMARY KEY)`);
+    try {
+      await runner.query(`INSERT INTO deferred_begin_later VALUES (1)`);
+      for (let i = 0; i < 3; i++) {
+        await runner.startTransaction();
+        expect(await runner.query(sql, [1])).toEqual([{ id: 1 }]);
+        await runner.commitTransaction();
+      }
+      const prepared: unknown[] = await runner.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement = $1`,
+        [sql],
+      );
+      expect(prepared).toHaveLength(1);
+    } finally {
+      await runner.query(`DROP TABLE deferred_begin_later`);
+    }
+  });
+
+  it('sends nothing for a transaction that ran no statement', async () => {
+    await runner.startTransaction();
+    await runner.commitTransaction();
+    await runner.startTransaction();
+    await runner.rollbackTransaction();
+    expect(answers).toBe(0);
+    expect(client.getTransactionStatus()).toBe('I');
+  });
+
+  it('sends BEGIN ahead of a first statement without parameters', async () => {
+    await runner.startTransaction();
+    await runner.query(`INSERT INTO ${table} VALUES (5)`);
+    expect(answers).toBe(2);
+    expect(client.getTransactionStatus()).toBe('T');
+    await runner.rollbackTransaction();
+    expect(await stored(5)).toBe(0);
+  });
+});
