@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { loadConfig } from '@app/config';
 import { AppError } from '@app/http';
 import { queueConnection } from '@app/queue';
-import { waitForJob } from '@app/workflow';
+import { addAndWait, waitForJob } from '@app/workflow';
 import { TEST_ENV } from './support/test-env';
 
 const { connection, prefix: queuePrefix } = queueConnection(loadConfig(TEST_ENV));
@@ -17,6 +17,35 @@ async function answerOf(job: Job, events: QueueEvents): Promise<string> {
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return `${error.status} ${error.code}`;
+  }
+}
+
+/** How the wait for a job under a fresh id ends (addAndWait), and whether Redis was asked if it had ended. */
+async function freshAnswerOf(
+  queue: Queue,
+  events: QueueEvents,
+  name: string,
+  jobId: string,
+  { waitMs = 10_000, delay = 0 } = {},
+): Promise<{ answer: string; askedIfFinished: boolean }> {
+  let askedIfFinished = false;
+  const add = async () => {
+    const job = await queue.add(name, {}, { jobId, attempts: 1, delay });
+    const scripts = (job as unknown as { scripts: { isFinished: (...a: unknown[]) => unknown } })
+      .scripts;
+    const isFinished = scripts.isFinished.bind(scripts);
+    scripts.isFinished = (...args: unknown[]) => {
+      askedIfFinished = true;
+      return isFinished(...args);
+    };
+    return job;
+  };
+  try {
+    await addAndWait(queue, events, jobId, add, () => waitMs);
+    return { answer: 'finished', askedIfFinished };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { answer: `${error.status} ${error.code}`, askedIfFinished };
   }
 }
 
@@ -63,5 +92,25 @@ describe("a command's wait for its job (real BullMQ and Redis)", () => {
       brokenAnswer: '500 TRANSITION_FAILED',
       goneAnswer: '503 TRANSITION_PENDING',
     });
+  });
+
+  it('hears a fresh job end without asking Redis, answers as a replay does, and stops listening', async () => {
+    // The worker runs since the test above.
+    const [done, broken, stalled] = await Promise.all([
+      freshAnswerOf(queue, events, 'fine', 'fresh-done'),
+      freshAnswerOf(queue, events, 'broken', 'fresh-broken'),
+      freshAnswerOf(queue, events, 'fine', 'fresh-stalled', { waitMs: 300, delay: 60_000 }),
+    ]);
+
+    expect({ done, broken, stalled }).toEqual({
+      done: { answer: 'finished', askedIfFinished: false },
+      broken: { answer: '500 TRANSITION_FAILED', askedIfFinished: false },
+      // Delayed past the wait: the job is still queued.
+      stalled: { answer: '503 TRANSITION_PENDING', askedIfFinished: false },
+    });
+    for (const id of ['fresh-done', 'fresh-broken', 'fresh-stalled'])
+      for (const event of [`completed:${id}`, `failed:${id}`])
+        expect(events.listenerCount(event as 'completed')).toBe(0);
+    expect(queue.listenerCount('closing')).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
 import { readOutcome, settles } from '../engine/outcome';
 import { AppConfig } from '@app/config';
@@ -164,25 +165,41 @@ export class TransitionQueue implements OnApplicationShutdown {
     if (replayable) {
       const recorded = await this.recordedOutcome(jobId);
       if (recorded) return recorded;
+      const { job, events } = await byDeadline(this.queueReplay(name, data, jobId), deadline);
+      await waitForJob(job, events, deadline - performance.now());
+    } else {
+      await this.runFresh(name, data, jobId, deadline);
     }
-    const { job, events } = await byDeadline(
-      this.queueCommand(name, data, { jobId, replayable }),
-      deadline,
-    );
-    await waitForJob(job, events, deadline - performance.now());
     // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
     const outcome = await this.recordedOutcome(jobId);
     if (!outcome) throw new Error(`job ${jobId} finished without a recorded outcome`);
     return outcome;
   }
 
-  /** A command's job added, with the reader that will hear its end (see runOnce for the bound). */
-  private async queueCommand<N extends TransitionJobName>(
+  /** A job under a fresh id, added and waited for (see addAndWait). */
+  private async runFresh<N extends TransitionJobName>(
     name: N,
     data: TransitionJobs[N],
-    { jobId, replayable }: CommandJob,
+    jobId: string,
+    deadline: number,
+  ): Promise<void> {
+    const events = await byDeadline(this.events(), deadline);
+    await addAndWait(
+      this.queue,
+      events,
+      jobId,
+      () => byDeadline(this.queue.add(name, data, { jobId, ...JOB_OPTIONS }), deadline),
+      () => deadline - performance.now(),
+    );
+  }
+
+  /** A replayed command's job (it may exist, and have ended), with the reader that will hear its end. */
+  private async queueReplay<N extends TransitionJobName>(
+    name: N,
+    data: TransitionJobs[N],
+    jobId: string,
   ): Promise<{ job: Job; events: QueueEvents }> {
-    if (replayable) await this.retryFailed(jobId);
+    await this.retryFailed(jobId);
     const events = await this.events();
     const job = await this.queue.add(name, data, { jobId, ...JOB_OPTIONS });
     return { job, events };
@@ -382,14 +399,95 @@ export async function waitForJob(
   events: QueueEvents,
   waitMs = TRANSITION_WAIT_MS,
 ): Promise<void> {
+  // At least 1 ms: BullMQ waits without a limit for 0.
+  await settleWait(job, job.waitUntilFinished(events, Math.max(1, Math.round(waitMs))));
+}
+
+/**
+ * Adds a job under an id never used before and waits for it, answered as
+ * `waitForJob` answers. Its end is listened for before the job is added, so it
+ * cannot end unheard, and Redis need not be asked whether it has ended already:
+ * BullMQ's waitUntilFinished listens once the job exists and then asks, a
+ * script call per command. `events` must be listening already.
+ */
+export async function addAndWait(
+  queue: Queue,
+  events: QueueEvents,
+  jobId: string,
+  add: () => Promise<Job>,
+  waitMs: () => number,
+): Promise<void> {
+  const end = new JobEnd(events, queue, jobId);
+  let job: Job;
   try {
-    // At least 1 ms: BullMQ waits without a limit for 0.
-    await job.waitUntilFinished(events, Math.max(1, Math.round(waitMs)));
+    job = await add();
+  } catch (error) {
+    end.stop();
+    throw error;
+  }
+  await settleWait(job, end.within(waitMs()));
+}
+
+/** The wait for `job`'s end, answered as `waitForJob` says. */
+async function settleWait(job: Job, wait: Promise<unknown>): Promise<void> {
+  try {
+    await wait;
   } catch {
     if (await failedForGood(job)) {
       throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
     }
     throw transitionPending();
+  }
+}
+
+/**
+ * The end of a job not added yet, heard from the queue's events as BullMQ's
+ * waitUntilFinished hears it (`completed:<id>`, `failed:<id>`, the queue
+ * closing), without its check of Redis: listening before the job exists, no
+ * end can come first. The reader must be listening already (`events()`).
+ */
+class JobEnd {
+  private readonly ended: Promise<void>;
+  private stopListening: () => void = () => undefined;
+
+  constructor(events: QueueEvents, queue: Queue, jobId: string) {
+    // BullMQ emits these per job id, and 'closing', outside its typed events.
+    const reader = events as unknown as EventEmitter;
+    const closing = queue as unknown as EventEmitter;
+    this.ended = new Promise<void>((resolve, reject) => {
+      const completed = `completed:${jobId}`;
+      const failed = `failed:${jobId}`;
+      const onCompleted = () => {
+        this.stop();
+        resolve();
+      };
+      const onFailed = (args: { failedReason?: string } | string) => {
+        this.stop();
+        reject(new Error(typeof args === 'string' ? args : args.failedReason));
+      };
+      reader.on(completed, onCompleted);
+      reader.on(failed, onFailed);
+      closing.on('closing', onFailed);
+      this.stopListening = () => {
+        reader.removeListener(completed, onCompleted);
+        reader.removeListener(failed, onFailed);
+        closing.removeListener('closing', onFailed);
+      };
+    });
+    // An end heard before `within` is asked for is kept, not reported as unhandled.
+    this.ended.catch(() => undefined);
+  }
+
+  /** Resolves when the job completes; rejects when it fails, the queue closes, or `waitMs` passes. */
+  within(waitMs: number): Promise<void> {
+    return within(this.ended, Math.max(1, Math.round(waitMs)), () => {
+      this.stop();
+      throw new Error('no end of the job was heard in time');
+    });
+  }
+
+  stop(): void {
+    this.stopListening();
   }
 }
 
