@@ -80,7 +80,7 @@ const inTransaction = new WeakSet();
 
 /**
  * @param {object} client @param {string} text
- * @param {boolean} begins the statement carries its transaction's BEGIN (libs/database/src/deferred-begin.ts)
+ * @param {boolean} begins the statement carries its transaction's BEGIN (libs/database/src/pipelined-queries.ts)
  */
 function keyOf(client, text, begins) {
   if (begins) {

@@ -8,3 +8,4 @@ export * from './returning';
 export * from './statements';
 export * from './entity-rows';
 export * from './transaction-plans';
+export { commitWithNextStatement } from './commit-ahead';

@@ -6,8 +6,9 @@ import {
   closesTransaction,
   hasValues,
   opensTransaction,
+  thenCommit,
   unsentResult,
-} from './deferred-begin';
+} from './pipelined-queries';
 
 /**
  * A pg client that sends each parameterised statement as a named prepared
@@ -41,7 +42,7 @@ import {
  * is one statement's, not the connection's.
  *
  * It also sends a transaction's BEGIN with the transaction's first statement
- * instead of on a round trip of its own (deferred-begin.ts).
+ * instead of on a round trip of its own (pipelined-queries.ts).
  */
 export class NamedStatementClient extends Client {
   /** Names this connection has prepared (pg skips the parse of a name it has). */
@@ -50,8 +51,12 @@ export class NamedStatementClient extends Client {
   namedRuns = 0;
   /** How many named executions the plans now cached may serve before they are dropped. */
   planLife = FIRST_PLAN_LIFE;
-  /** A transaction was opened and its BEGIN not yet sent: it goes with the next statement (deferred-begin.ts). */
+  /** A transaction was opened and its BEGIN not yet sent: it goes with the next statement (pipelined-queries.ts). */
   beginOwed = false;
+  /** The next statement is its transaction's last: COMMIT goes with it (commitWithNextStatement). */
+  commitWithNext = false;
+  /** The transaction committed with its last statement: TypeORM's COMMIT is answered without being sent. */
+  committedAhead = false;
 }
 
 export const MAX_NAMED_TEXTS = 1000;
@@ -178,6 +183,18 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
       this.beginOwed = true;
       return Promise.resolve(unsentResult('BEGIN'));
     }
+    if (this.committedAhead && closesTransaction(config, values)) {
+      this.committedAhead = false;
+      if (config === 'COMMIT') return Promise.resolve(unsentResult(config));
+      return Promise.reject(
+        new Error('ROLLBACK of a transaction that committed with its last statement'),
+      );
+    }
+    if (this.commitWithNext) {
+      this.commitWithNext = false;
+      if (!this.beginOwed && typeof config === 'string' && hasValues(values))
+        return send(this, config, values, undefined, false, 'commit');
+    }
     if (!this.beginOwed) return send(this, config, values, undefined, false);
     this.beginOwed = false;
     // Nothing was sent since the BEGIN that was not: there is nothing to end.
@@ -185,17 +202,22 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
     return send(this, config, values, undefined, true);
   };
 
-/** Sends one statement, named when it may be, with BEGIN ahead of it when `begin`. */
+/**
+ * Sends one statement, named when it may be, with BEGIN ahead of it when
+ * `begin`, or with COMMIT behind it when `then` is 'commit'.
+ */
 function send(
   client: NamedStatementClient,
   config: unknown,
   values: unknown,
   callback: unknown,
   begin: boolean,
+  then?: 'commit',
 ): unknown {
   const name = statementName(client, config, values);
   const converted = hasValues(values) ? sendable(values) : null;
-  if (!converted || (begin && typeof config !== 'string')) {
+  if (!converted || ((begin || then) && typeof config !== 'string')) {
+    // With `then`, COMMIT is left to TypeORM, sent after it as before.
     // Not in one train: BEGIN on its own (a lost connection fails the statement too).
     if (begin) (plainQuery.call(client, 'BEGIN') as Promise<unknown>).catch(() => undefined);
     return plainQuery.call(client, config, values, callback);
@@ -213,13 +235,20 @@ function send(
   const forget = (error: unknown) => {
     if (name) forgetIfStale(text, error);
   };
-  if (begin) {
-    const { query, answer } = beginThen(statement);
+  if (begin || then) {
+    const { query, answer } = begin ? beginThen(statement) : thenCommit(statement);
     plainQuery.call(client, query);
-    return answer.catch((error: unknown) => {
-      forget(error);
-      throw error;
-    });
+    return answer.then(
+      (result) => {
+        // Answered whole: the statement and its COMMIT both succeeded.
+        if (then) client.committedAhead = true;
+        return result;
+      },
+      (error: unknown) => {
+        forget(error);
+        throw error;
+      },
+    );
   }
   if (typeof callback === 'function')
     return plainQuery.call(client, statement, (error: unknown, result: unknown) => {

@@ -7,6 +7,7 @@ import { HistoryHead1764400005000 } from './1764400005000-HistoryHead';
 import { PendingIndexes1764400006000 } from './1764400006000-PendingIndexes';
 import { RefusedTimerAlerts1764400007000 } from './1764400007000-RefusedTimerAlerts';
 import { AlertAcknowledgement1764400008000 } from './1764400008000-AlertAcknowledgement';
+import { ExpectFunction1764400009000 } from './1764400009000-ExpectFunction';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PendingIndexes1764400006000,
   RefusedTimerAlerts1764400007000,
   AlertAcknowledgement1764400008000,
+  ExpectFunction1764400009000,
 ];

@@ -11,7 +11,7 @@ import {
 import { Campaign } from '@app/campaigns';
 import { Effect, maskName, perCapitaForDisplay, ReviewLevel } from '@app/domain';
 import { translateCalendarErrors, WorkingDaysService } from '@app/working-days';
-import { WriteBatch } from '@app/database';
+import { commitWithNextStatement, WriteBatch } from '@app/database';
 import { overdueMessage } from '../alerts/alert-messages';
 import { closeNoticeStatement } from '../notices/notice-store';
 import {
@@ -229,18 +229,18 @@ export class EffectExecutor {
    * the county, set on the row and in the recorded answer of job `jobId` when
    * that answer is the application's view. The county's counter row
    * serialises concurrent approvals until they commit, so this is the
-   * transaction's last statement: the counter is held for it and the COMMIT
-   * only. Taken before the writes, it was held for three round trips, and in
-   * a 100,000-household season the bureau's approvals queued on it. Answers
-   * the number.
+   * transaction's last statement, sent with its COMMIT
+   * (commitWithNextStatement): the server commits as soon as it is done, and
+   * the counter is held for this statement and the commit only, not also
+   * for the worker to read the answer and send COMMIT, which on a busy
+   * worker took longer than both (docs/performance.md, "The archive number
+   * with the COMMIT"). The statement checks its own writes
+   * (`housing_expect`): a failed check stops the COMMIT. Answers the number.
    */
-  async archive(
-    tx: Pick<EntityManager, 'query'>,
-    ctx: EffectContext,
-    jobId: string,
-  ): Promise<string> {
+  async archive(tx: EntityManager, ctx: EffectContext, jobId: string): Promise<string> {
     const year = yearOf(shanghaiDateOf(ctx.at));
-    const [row]: { archive_no: string; rows: number; answers: number }[] = await tx.query(
+    commitWithNextStatement(tx);
+    const [row]: { archive_no: string | null }[] = await tx.query(
       `WITH counter AS (
          INSERT INTO archive_counters (county_id, year, last_number) VALUES ($1, $2, 1)
          ON CONFLICT (county_id, year) DO UPDATE SET last_number = archive_counters.last_number + 1
@@ -256,12 +256,12 @@ export class EffectExecutor {
        in_answer AS (
          UPDATE command_results SET body = jsonb_set(body, '{archiveNo}', to_jsonb(numbered.archive_no), false)
            FROM numbered WHERE job_id = $4 RETURNING 1)
-       SELECT archive_no, (SELECT count(*) FROM on_row)::int AS rows,
-              (SELECT count(*) FROM in_answer)::int AS answers
-         FROM numbered`,
+       SELECT (SELECT archive_no FROM numbered) AS archive_no,
+              housing_expect((SELECT count(*) FROM on_row) = 1 AND (SELECT count(*) FROM in_answer) = 1,
+                             'application ' || $3 || ': its archive number was not written') AS written`,
       [ctx.campaign.countyId, year, ctx.app.id, jobId],
     );
-    if (row?.rows !== 1 || row.answers !== 1)
+    if (!row?.archive_no)
       throw new Error(`application ${ctx.app.id}: its archive number was not written`);
     return row.archive_no;
   }

@@ -1,4 +1,5 @@
 import { QueryRunner } from 'typeorm';
+import { commitWithNextStatement } from '@app/database';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** The parts of a connected pg client the test watches. */
@@ -8,11 +9,12 @@ interface PgClient {
 }
 
 /**
- * A transaction's BEGIN goes to PostgreSQL with its first statement, one
- * answer for both (libs/database/src/deferred-begin.ts): the transition
- * saves a round trip, and what the transaction does is unchanged.
+ * A transaction's BEGIN goes to PostgreSQL with its first statement, and on
+ * request its COMMIT with its last, one answer for both
+ * (libs/database/src/pipelined-queries.ts): a transition saves round trips,
+ * and what the transaction does is unchanged.
  */
-describe('BEGIN sent with the transaction’s first statement', () => {
+describe('transaction control sent with the transaction’s statements', () => {
   let t: TestApp;
   let runner: QueryRunner;
   let client: PgClient;
@@ -123,5 +125,51 @@ describe('BEGIN sent with the transaction’s first statement', () => {
     expect(client.getTransactionStatus()).toBe('T');
     await runner.rollbackTransaction();
     expect(await stored(5)).toBe(0);
+  });
+
+  it('commits with the last statement when asked: one answer for both, and no COMMIT after', async () => {
+    for (const id of [30, 31]) {
+      await runner.startTransaction();
+      await runner.query(`INSERT INTO ${table} VALUES ($1)`, [id]);
+      answers = 0;
+      expect(commitWithNextStatement(runner.manager)).toBe(true);
+      expect(
+        await runner.query(`INSERT INTO ${table} VALUES ($1 + 100) RETURNING id`, [id]),
+      ).toEqual([{ id: id + 100 }]);
+      expect(answers).toBe(1);
+      expect(client.getTransactionStatus()).toBe('I');
+      await runner.commitTransaction();
+      expect(answers).toBe(1);
+      expect(await stored(id)).toBe(1);
+      expect(await stored(id + 100)).toBe(1);
+    }
+  });
+
+  it('commits nothing when the last statement’s own check fails', async () => {
+    await runner.startTransaction();
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [40]);
+    commitWithNextStatement(runner.manager);
+    await expect(
+      runner.query(`SELECT housing_expect($1::int = 1, $2) AS ok`, [2, 'the probe’s check failed']),
+    ).rejects.toThrow('the probe’s check failed');
+    await runner.rollbackTransaction();
+    expect(await stored(40)).toBe(0);
+    // The request was for that statement only: the next transaction commits as usual.
+    await runner.startTransaction();
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [41]);
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [42]);
+    expect(client.getTransactionStatus()).toBe('T');
+    await runner.commitTransaction();
+    expect(await stored(41)).toBe(1);
+  });
+
+  it('refuses a ROLLBACK once the transaction committed with its last statement', async () => {
+    await runner.startTransaction();
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [50]);
+    commitWithNextStatement(runner.manager);
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [51]);
+    await expect(runner.rollbackTransaction()).rejects.toThrow('committed with its last statement');
+    expect(await stored(50)).toBe(1);
+    expect(await stored(51)).toBe(1);
   });
 });
