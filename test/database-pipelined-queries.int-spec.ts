@@ -28,6 +28,9 @@ describe('transaction control sent with the transaction’s statements', () => {
     await runner.connect();
     client = (runner as unknown as { databaseConnection: PgClient }).databaseConnection;
     client.connection.on('readyForQuery', () => (answers += 1));
+    // The client's DISCARD PLANS, every so many named executions, would add a
+    // round trip to the counts now and then: not on this connection.
+    (client as unknown as { planLife: number }).planLife = Number.MAX_SAFE_INTEGER;
     await runner.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
   }, 60_000);
   afterAll(async () => {
@@ -90,7 +93,12 @@ describe('transaction control sent with the transaction’s statements', () => {
     const sql = `SELECT id FROM deferred_begin_later WHERE id = $1 /* deferred_begin_probe */`;
     await runner.startTransaction();
     await expect(runner.query(sql, [1])).rejects.toThrow('does not exist');
+    // Its parse went ahead of BEGIN and failed, so BEGIN never ran: the next
+    // statement opens the transaction TypeORM believes open.
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [20]);
+    expect(client.getTransactionStatus()).toBe('T');
     await runner.rollbackTransaction();
+    expect(await stored(20)).toBe(0);
     await runner.query(`CREATE TABLE deferred_begin_later (id int PRIMARY KEY)`);
     try {
       await runner.query(`INSERT INTO deferred_begin_later VALUES (1)`);
@@ -171,5 +179,24 @@ describe('transaction control sent with the transaction’s statements', () => {
     await expect(runner.rollbackTransaction()).rejects.toThrow('committed with its last statement');
     expect(await stored(50)).toBe(1);
     expect(await stored(51)).toBe(1);
+    // TypeORM still counts the transaction open: a ROLLBACK now goes to the server, which has none.
+    await runner.rollbackTransaction();
+    expect(runner.isTransactionActive).toBe(false);
+  });
+
+  it('asks for no early COMMIT outside a transaction', async () => {
+    expect(commitWithNextStatement(runner.manager)).toBe(false);
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [55]);
+    expect(await stored(55)).toBe(1);
+  });
+
+  it('sends the COMMIT of a later transaction whatever flag an earlier caller left', async () => {
+    // As if a caller had committed early and never ended its transaction in TypeORM.
+    (client as unknown as { committedAhead: boolean }).committedAhead = true;
+    await runner.startTransaction();
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [60]);
+    await runner.commitTransaction();
+    expect(client.getTransactionStatus()).toBe('I');
+    expect(await stored(60)).toBe(1);
   });
 });

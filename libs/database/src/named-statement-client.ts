@@ -183,6 +183,9 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
       this.beginOwed = true;
       return Promise.resolve(unsentResult('BEGIN'));
     }
+    // Only while the server is idle: a flag left by a caller that never ended its
+    // transaction must not swallow the COMMIT of the next one on this connection.
+    if (this.committedAhead && this.getTransactionStatus() !== 'I') this.committedAhead = false;
     if (this.committedAhead && closesTransaction(config, values)) {
       this.committedAhead = false;
       if (config === 'COMMIT') return Promise.resolve(unsentResult(config));
@@ -246,6 +249,9 @@ function send(
       },
       (error: unknown) => {
         forget(error);
+        // The statement's parse failed ahead of BEGIN: no transaction was opened,
+        // so the next statement opens it, as TypeORM expects.
+        if (begin && !(query as { beginAnswered?: boolean }).beginAnswered) client.beginOwed = true;
         throw error;
       },
     );

@@ -85,7 +85,8 @@ const PgQuery = Query as unknown as new (config: QueryConfig) => QueryInternals;
 class BeginThen extends PgQuery {
   /** Read by the bench's probe (bench/lib/probe.mjs), which times statements by transaction. */
   readonly beginsTransaction = true;
-  private beginAnswered = false;
+  /** Whether BEGIN ran: a failure before it (the statement's parse) leaves no transaction open. */
+  beginAnswered = false;
 
   override prepare(connection: Connection): void {
     if (this.name && !this.hasBeenParsed(connection)) {

@@ -79,6 +79,8 @@ export class TransitionQueue implements OnApplicationShutdown {
    * process that waits for outcomes (the API) needs it, not a worker.
    */
   private eventsReader?: QueueEvents;
+  /** The reader has heard an event, so its reads of the stream reach Redis (see runFresh). */
+  private eventsFlowing = false;
   private missingJobsDefined = false;
 
   constructor(
@@ -100,6 +102,8 @@ export class TransitionQueue implements OnApplicationShutdown {
       const { connection, prefix } = queueConnection(this.config);
       this.eventsReader = new QueueEvents(QUEUES.transitions, { connection, prefix });
       this.eventsReader.on('error', (e) => this.logger.warn(`transition events: ${e.message}`));
+      // Every added job's first event: once one is heard, the reader reads the stream.
+      this.eventsReader.once('added', () => (this.eventsFlowing = true));
     }
     await this.eventsReader.waitUntilReady();
     return this.eventsReader;
@@ -184,6 +188,12 @@ export class TransitionQueue implements OnApplicationShutdown {
     deadline: number,
   ): Promise<void> {
     const events = await byDeadline(this.events(), deadline);
+    if (!this.eventsFlowing) {
+      // A new reader is ready before its first read of the stream reaches Redis: an
+      // end in between would go unheard. Until it has heard an event, ask as BullMQ does.
+      const job = await byDeadline(this.queue.add(name, data, { jobId, ...JOB_OPTIONS }), deadline);
+      return waitForJob(job, events, deadline - performance.now());
+    }
     await addAndWait(
       this.queue,
       events,
