@@ -54,6 +54,8 @@ describe('worker processes killed with SIGKILL under load', () => {
         window,
         total: applications * Journey.TRANSITIONS_PER_APPLICATION,
         progress: () => transitionsMade(db),
+        // A kill while no job runs redelivers nothing: each waits for one in progress.
+        busy: async () => (await watch!.queue.getActiveCount()) > 0,
       });
       const started = Date.now();
       churn.start();

@@ -12,7 +12,15 @@ export interface ChurnOptions {
   window: { from: number; to: number };
   /** Rolling restarts: the next worker is ended only once its predecessor's replacement is ready. */
   rolling: boolean;
+  /**
+   * Whether a job is in progress now: when given, each end waits for one (up
+   * to BUSY_WAIT_MS). A transition takes a few milliseconds, and between the
+   * load's steps the workers can be idle: an end then hits no job.
+   */
+  busy?: () => Promise<boolean>;
 }
+
+const BUSY_WAIT_MS = 3000;
 
 export interface ChurnEvent {
   pid: number;
@@ -71,8 +79,17 @@ export class WorkerChurn {
       while (!this.stopped && (progress = await this.progress()) < point) await sleep(200);
       if (this.stopped) return;
       await sleep(randomBetween(0, 400));
+      await this.untilBusy();
       await this.end(await this.victim(), progress);
     }
+  }
+
+  private async untilBusy(): Promise<void> {
+    const busy = this.options.busy;
+    if (!busy) return;
+    const until = Date.now() + BUSY_WAIT_MS;
+    while (!this.stopped && Date.now() < until && !(await busy().catch(() => false)))
+      await sleep(5);
   }
 
   /**
