@@ -188,19 +188,14 @@ export class TransitionQueue implements OnApplicationShutdown {
     deadline: number,
   ): Promise<void> {
     const events = await byDeadline(this.events(), deadline);
+    const add = () => byDeadline(this.queue.add(name, data, { jobId, ...JOB_OPTIONS }), deadline);
+    const left = () => deadline - performance.now();
     if (!this.eventsFlowing) {
       // A new reader is ready before its first read of the stream reaches Redis: an
       // end in between would go unheard. Until it has heard an event, ask as BullMQ does.
-      const job = await byDeadline(this.queue.add(name, data, { jobId, ...JOB_OPTIONS }), deadline);
-      return waitForJob(job, events, deadline - performance.now());
+      return waitForJob(await add(), events, left());
     }
-    await addAndWait(
-      this.queue,
-      events,
-      jobId,
-      () => byDeadline(this.queue.add(name, data, { jobId, ...JOB_OPTIONS }), deadline),
-      () => deadline - performance.now(),
-    );
+    await addAndWait(this.queue, events, jobId, add, left);
   }
 
   /** A replayed command's job (it may exist, and have ended), with the reader that will hear its end. */
