@@ -8,6 +8,7 @@ import { PendingIndexes1764400006000 } from './1764400006000-PendingIndexes';
 import { RefusedTimerAlerts1764400007000 } from './1764400007000-RefusedTimerAlerts';
 import { AlertAcknowledgement1764400008000 } from './1764400008000-AlertAcknowledgement';
 import { ExpectFunction1764400009000 } from './1764400009000-ExpectFunction';
+import { LighterTransitionWrites1764400010000 } from './1764400010000-LighterTransitionWrites';
 
 /** Every migration, in order. Listed explicitly so that ts-jest and compiled code load the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RefusedTimerAlerts1764400007000,
   AlertAcknowledgement1764400008000,
   ExpectFunction1764400009000,
+  LighterTransitionWrites1764400010000,
 ];
