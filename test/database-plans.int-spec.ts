@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assessmentLookups } from '@app/applications';
+import { assessmentLookups, assessmentLookupsOfRow } from '@app/applications';
 import { Campaign } from '@app/campaigns';
 import { Statement, SWITCH_TO_GENERIC_PLANS } from '@app/database';
 import { cancelTimersStatement, closeNoticeStatement, dueDeadlineTimerRead } from '@app/workflow';
@@ -157,6 +157,26 @@ describe('plans of the per-application statements on unanalysed tables', () => {
         plans,
       );
       expect(plan).toMatch(/Index Cond: \(\(campaign_id = .*\) AND \(id_number = /);
+    },
+  );
+
+  it.each(['custom', 'generic'] as const)(
+    'finds them by the whole key too when the members come from the row itself, as GET application reads them (%s plan)',
+    async (plans) => {
+      const { members_elsewhere } = assessmentLookupsOfRow('a');
+      const plan = await planOnFreshCopy(
+        'live_memberships',
+        `INSERT INTO live_memberships (campaign_id, id_number, application_id)
+         SELECT gen_random_uuid(), lpad(g::text, 18, '0'), gen_random_uuid()
+           FROM generate_series(1, 3000) g`,
+        {
+          sql: `SELECT (${members_elsewhere}) AS members_elsewhere
+                  FROM public.applications a WHERE a.id = $1`,
+          params: [randomUUID()],
+        },
+        plans,
+      );
+      expect(plan).toMatch(/Index Cond: \(\(campaign_id = a\.campaign_id\) AND \(id_number = /);
     },
   );
 });

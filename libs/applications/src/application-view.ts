@@ -35,13 +35,15 @@ export type MaterialListing = Pick<
  * there are none): a subquery to read with other rows (`materialsFromJson`).
  */
 export function materialsAsJson(applicationId: string): Statement {
-  return {
-    sql: `SELECT json_agg(json_build_object('id', id, 'type', type, 'memberIdNumber', member_id_number,
+  return { sql: materialsJsonSql('$1'), params: [applicationId] };
+}
+
+/** `materialsAsJson` of the application whose id is the SQL expression `applicationId`. */
+export function materialsJsonSql(applicationId: string): string {
+  return `SELECT json_agg(json_build_object('id', id, 'type', type, 'memberIdNumber', member_id_number,
                   'propertyId', property_id, 'contentType', content_type, 'size', size,
                   'sha256', sha256, 'createdAt', created_at) ORDER BY created_at, id)
-            FROM materials WHERE application_id = $1`,
-    params: [applicationId],
-  };
+            FROM materials WHERE application_id = ${applicationId}`;
 }
 
 export type MaterialsJson = (Omit<MaterialListing, 'createdAt'> & { createdAt: string })[] | null;
