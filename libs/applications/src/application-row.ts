@@ -14,11 +14,28 @@ export async function applicationById(
   id: string,
   { forUpdate = false, alsoEvaluate }: { forUpdate?: boolean; alsoEvaluate?: string } = {},
 ): Promise<Application | null> {
+  const read = await applicationWith(manager, id, {
+    forUpdate,
+    also: alsoEvaluate ? { also_evaluated: alsoEvaluate } : {},
+  });
+  return read?.app ?? null;
+}
+
+/**
+ * `applicationById` with more select-list expressions read in the same
+ * statement (`also`: column name to expression, which may refer to the row as
+ * `a`), answered beside the application as `extras`.
+ */
+export async function applicationWith<T = Record<string, unknown>>(
+  manager: EntityManager,
+  id: string,
+  { forUpdate = false, also }: { forUpdate?: boolean; also: Record<string, string> },
+): Promise<{ app: Application; extras: T } | null> {
   const metadata = manager.connection.getMetadata(Application);
-  const also = alsoEvaluate ? `, ${alsoEvaluate} AS also_evaluated` : '';
+  const extra = Object.entries(also).map(([name, sql]) => `, (${sql}) AS ${name}`);
   const [row]: Record<string, unknown>[] = await manager.query(
-    `SELECT ${columnList(metadata)}${also} FROM applications WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${columnList(metadata)}${extra.join('')} FROM applications a WHERE a.id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
-  return row ? entityFromRow<Application>(metadata, row) : null;
+  return row ? { app: entityFromRow<Application>(metadata, row), extras: row as T } : null;
 }

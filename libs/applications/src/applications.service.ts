@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { columnList, entityFromRow } from '@app/database';
 import { AuthUser } from '@app/access';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
@@ -12,6 +11,7 @@ import {
   requireReadable,
   requireSamePlaceOnceSubmitted,
 } from './application-access';
+import { applicationWith } from './application-row';
 import { Application } from './application.entity';
 import {
   applicationSummary,
@@ -112,20 +112,19 @@ export class ApplicationsService {
    * back that can wait for a core on a loaded server.
    */
   async view(user: AuthUser, id: string): Promise<ApplicationView> {
-    const metadata = this.db.getMetadata(Application);
     const lookups = assessmentLookupsOfRow('a');
-    const [row]: (Record<string, unknown> & ViewExtras)[] = await this.db.query(
-      `SELECT ${columnList(metadata)},
-              (${materialsJsonSql('a.id')}) AS materials,
-              (${lookups.local_community_ids}) AS local_community_ids,
-              (${lookups.members_elsewhere}) AS members_elsewhere
-         FROM applications a WHERE a.id = $1`,
-      [id],
-    );
-    const app = requireReadable(user, row ? entityFromRow<Application>(metadata, row) : null);
+    const read = await applicationWith<ViewExtras>(this.db.manager, id, {
+      also: {
+        materials: materialsJsonSql('a.id'),
+        local_community_ids: lookups.local_community_ids,
+        members_elsewhere: lookups.members_elsewhere,
+      },
+    });
+    const app = requireReadable(user, read?.app ?? null);
     const campaign = await this.campaigns.require(app.campaignId);
-    const assessment = this.assessor.assessOrRefuseWith(app, campaign, lookupsFrom(row));
-    return applicationView(app, assessment, materialsFromJson(row.materials), this.clock.now());
+    const extras = read!.extras;
+    const assessment = this.assessor.assessOrRefuseWith(app, campaign, lookupsFrom(extras));
+    return applicationView(app, assessment, materialsFromJson(extras.materials), this.clock.now());
   }
 
   async list(user: AuthUser, query: ListApplicationsQueryDto) {
