@@ -177,7 +177,7 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
       if (this.beginOwed)
         (plainQuery.call(this, 'BEGIN') as Promise<unknown>).catch(() => undefined);
       this.beginOwed = false;
-      return send(this, config, values, callback, false);
+      return send(this, config, values, callback, 'alone');
     }
     if (opensTransaction(config, values)) {
       this.beginOwed = true;
@@ -196,30 +196,31 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
     if (this.commitWithNext) {
       this.commitWithNext = false;
       if (!this.beginOwed && typeof config === 'string' && hasValues(values))
-        return send(this, config, values, undefined, false, 'commit');
+        return send(this, config, values, undefined, 'then-commit');
     }
-    if (!this.beginOwed) return send(this, config, values, undefined, false);
+    if (!this.beginOwed) return send(this, config, values, undefined, 'alone');
     this.beginOwed = false;
     // Nothing was sent since the BEGIN that was not: there is nothing to end.
     if (closesTransaction(config, values)) return Promise.resolve(unsentResult(config));
-    return send(this, config, values, undefined, true);
+    return send(this, config, values, undefined, 'after-begin');
   };
 
 /**
  * Sends one statement, named when it may be, with BEGIN ahead of it when
- * `begin`, or with COMMIT behind it when `then` is 'commit'.
+ * `train` is 'after-begin', or with COMMIT behind it when it is 'then-commit'.
  */
 function send(
   client: NamedStatementClient,
   config: unknown,
   values: unknown,
   callback: unknown,
-  begin: boolean,
-  then?: 'commit',
+  train: 'alone' | 'after-begin' | 'then-commit',
 ): unknown {
   const name = statementName(client, config, values);
   const converted = hasValues(values) ? sendable(values) : null;
-  if (!converted || ((begin || then) && typeof config !== 'string')) {
+  const begin = train === 'after-begin';
+  const then = train === 'then-commit';
+  if (!converted || (train !== 'alone' && typeof config !== 'string')) {
     // With `then`, COMMIT is left to TypeORM, sent after it as before.
     // Not in one train: BEGIN on its own (a lost connection fails the statement too).
     if (begin) (plainQuery.call(client, 'BEGIN') as Promise<unknown>).catch(() => undefined);
@@ -238,7 +239,7 @@ function send(
   const forget = (error: unknown) => {
     if (name) forgetIfStale(text, error);
   };
-  if (begin || then) {
+  if (train !== 'alone') {
     const { query, answer } = begin ? beginThen(statement) : thenCommit(statement);
     plainQuery.call(client, query);
     return answer.then(
