@@ -1,5 +1,5 @@
 import { QueryRunner } from 'typeorm';
-import { SWITCH_TO_GENERIC_PLANS } from '@app/database';
+import { onGenericPlan, SWITCH_TO_GENERIC_PLANS } from '@app/database';
 import { planCacheMode } from './support/plan-cache-mode';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -129,6 +129,45 @@ describe('named statements on the service’s connections', () => {
     expect(await planCacheMode(runner)).toBe('force_custom_plan');
   });
 
+  it('runs a statement marked onGenericPlan on its generic plan, and the next statement as before', async () => {
+    const probe = `SELECT count(*)::int AS n FROM regions WHERE id <> $1`;
+    const marked = onGenericPlan(`${probe} /* named_statement_probe_marked */`);
+    const none = '00000000-0000-0000-0000-000000000000';
+    const [expected]: { n: number }[] = await runner.query(`${probe} /* unmarked */`, [none]);
+    for (let i = 0; i < 3; i++) expect(await runner.query(marked, [none])).toEqual([expected]);
+    expect(await planCacheMode(runner)).toBe('force_custom_plan');
+
+    const [row] = await preparedWith(runner, 'named_statement_probe_marked');
+    expect(row.statement).toBe(marked);
+    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([3, 0]);
+  });
+
+  it('leaves the connection planning as before when a marked statement fails', async () => {
+    const marked = onGenericPlan(
+      `SELECT 10 / $1::int AS n /* named_statement_probe_marked_error */`,
+    );
+    await expect(runner.query(marked, [0])).rejects.toThrow('division by zero');
+    expect(await planCacheMode(runner)).toBe('force_custom_plan');
+    expect(await runner.query(marked, [5])).toEqual([{ n: 2 }]);
+  });
+
+  it('plans a marked statement as its transaction does, and leaves the transaction’s mode alone', async () => {
+    const marked = onGenericPlan(
+      `SELECT count(*)::int AS n FROM regions WHERE id <> $1 /* named_statement_probe_marked_tx */`,
+    );
+    await runner.startTransaction();
+    try {
+      // Its BEGIN goes with the first statement: the marked one then runs inside.
+      expect(await planCacheMode(runner)).toBe('force_custom_plan');
+      await runner.query(marked, ['00000000-0000-0000-0000-000000000000']);
+      expect(await planCacheMode(runner)).toBe('force_custom_plan');
+    } finally {
+      await runner.commitTransaction();
+    }
+    const [row] = await preparedWith(runner, 'named_statement_probe_marked_tx');
+    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([0, 1]);
+  });
+
   it('makes a generic plan made on an empty table anew once the connection has run on: the grown table is read by its index', async () => {
     // Never analysed by autovacuum either: an ANALYZE would remake the plan itself.
     await runner.query(
@@ -174,6 +213,8 @@ describe('named statements on the service’s connections', () => {
       await other.connect();
       await other.query(`SELECT $1::int AS n /* named_statement_probe_off */`, [1]);
       expect(await preparedWith(other, 'named_statement_probe_off')).toEqual([]);
+      // The mark is then a comment.
+      expect(await other.query(onGenericPlan(`SELECT $1::int AS n`), [2])).toEqual([{ n: 2 }]);
       expect(await planCacheMode(other)).toBe('auto');
     } finally {
       await other.release();

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { assessmentLookups, assessmentLookupsOfRow } from '@app/applications';
+import {
+  Application,
+  applicationWithSql,
+  assessmentLookups,
+  assessmentLookupsOfRow,
+  VIEW_READ,
+} from '@app/applications';
 import { Campaign } from '@app/campaigns';
 import { Statement, SWITCH_TO_GENERIC_PLANS } from '@app/database';
 import { cancelTimersStatement, closeNoticeStatement, dueDeadlineTimerRead } from '@app/workflow';
@@ -35,6 +41,8 @@ function literalText(value: unknown): string {
  * indexes are named after their columns (`timers_due_at_idx` is the copy of
  * `timers_pending_idx`).
  */
+type CopiedTable = 'timers' | 'notices' | 'live_memberships' | 'applications' | 'materials';
+
 describe('plans of the per-application statements on unanalysed tables', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -48,7 +56,7 @@ describe('plans of the per-application statements on unanalysed tables', () => {
    * transaction, see SWITCH_TO_GENERIC_PLANS: the values are then `$n` in the plan).
    */
   async function planOnFreshCopy(
-    table: 'timers' | 'notices' | 'live_memberships',
+    tables: CopiedTable | CopiedTable[],
     fill: string,
     statement: Statement,
     plans: 'custom' | 'generic',
@@ -58,8 +66,10 @@ describe('plans of the per-application statements on unanalysed tables', () => {
     await tx.startTransaction();
     try {
       await tx.query(`CREATE SCHEMA plan_probe`);
-      await tx.query(`CREATE TABLE plan_probe.${table} (LIKE public.${table} INCLUDING ALL)`);
-      await tx.query(`SET LOCAL search_path = plan_probe`);
+      for (const table of [tables].flat())
+        await tx.query(`CREATE TABLE plan_probe.${table} (LIKE public.${table} INCLUDING ALL)`);
+      // The tables not copied are read where they are.
+      await tx.query(`SET LOCAL search_path = plan_probe, public`);
       await tx.query(fill);
       // `EXPLAIN` of a statement with values plans it for them whatever the mode; the
       // generic plan is the one a prepared statement keeps, as a named one does.
@@ -179,4 +189,25 @@ describe('plans of the per-application statements on unanalysed tables', () => {
       expect(plan).toMatch(/Index Cond: \(\(campaign_id = a\.campaign_id\) AND \(id_number = /);
     },
   );
+
+  it('reads GET application by keys only on its generic plan: the row by its id, its materials by application', async () => {
+    const plan = await planOnFreshCopy(
+      ['applications', 'materials'],
+      `INSERT INTO applications (campaign_id, community_id, region_path, applicant_user_id,
+                                 household, persons, household_income_fen, counted_area_centi, eligible)
+       SELECT gen_random_uuid(), gen_random_uuid(), '/c/' || g, gen_random_uuid(),
+              '{"members": []}', 1, 0, 0, true
+         FROM generate_series(1, 3000) g;
+       INSERT INTO materials (application_id, type, content_type, size, sha256, storage_key, uploaded_by)
+       SELECT id, 'hukou_book', 'application/pdf', 1, repeat('0', 64), id::text, applicant_user_id
+         FROM applications`,
+      { sql: applicationWithSql(t.db.getMetadata(Application), VIEW_READ), params: [randomUUID()] },
+      'generic',
+    );
+    expect(plan).toMatch(
+      /Index Scan using \w+ on applications a\s+\(.*\)\n\s+Index Cond: \(id = \$1\)/,
+    );
+    expect(plan).toMatch(/Index Cond: \(application_id = a\.id\)/);
+    expect(plan).not.toMatch(/Seq Scan on (applications|materials)\b/);
+  });
 });

@@ -134,8 +134,9 @@ function patchPg() {
     const submittable = /** @type {{ beginsTransaction?: boolean, callback?: unknown }} */ (config);
     const key = keyOf(this, text, submittable.beginsTransaction === true);
     const start = performance.now();
-    if (submittable.beginsTransaction === true && typeof submittable.callback === 'function') {
-      // pg hands a query object back, not a promise: its answer goes to its callback.
+    if (typeof submittable.callback === 'function') {
+      // A query object (a statement with its BEGIN, COMMIT or plan switch in one
+      // train): pg hands it back, not a promise, and its answer goes to its callback.
       const done = /** @type {(...r: unknown[]) => unknown} */ (submittable.callback);
       submittable.callback = (/** @type {unknown[]} */ ...results) => {
         tally(key, performance.now() - start);

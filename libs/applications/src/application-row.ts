@@ -1,5 +1,5 @@
-import { EntityManager } from 'typeorm';
-import { columnList, entityFromRow } from '@app/database';
+import { EntityManager, EntityMetadata } from 'typeorm';
+import { columnList, entityFromRow, onGenericPlan } from '@app/database';
 import { Application } from './application.entity';
 
 /**
@@ -21,21 +21,37 @@ export async function applicationById(
   return read?.app ?? null;
 }
 
+interface ReadOptions {
+  forUpdate?: boolean;
+  /** Select-list expressions read with the row: column name to expression, which may refer to the row as `a`. */
+  also: Record<string, string>;
+  /** Run on a generic plan (`onGenericPlan`): outside a transaction, for lookups by key only. */
+  genericPlan?: boolean;
+}
+
 /**
  * `applicationById` with more select-list expressions read in the same
- * statement (`also`: column name to expression, which may refer to the row as
- * `a`), answered beside the application as `extras`.
+ * statement, answered beside the application as `extras`.
  */
 export async function applicationWith<T = Record<string, unknown>>(
   manager: EntityManager,
   id: string,
-  { forUpdate = false, also }: { forUpdate?: boolean; also: Record<string, string> },
+  options: ReadOptions,
 ): Promise<{ app: Application; extras: T } | null> {
   const metadata = manager.connection.getMetadata(Application);
-  const extra = Object.entries(also).map(([name, sql]) => `, (${sql}) AS ${name}`);
   const [row]: Record<string, unknown>[] = await manager.query(
-    `SELECT ${columnList(metadata)}${extra.join('')} FROM applications a WHERE a.id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    applicationWithSql(metadata, options),
     [id],
   );
   return row ? { app: entityFromRow<Application>(metadata, row), extras: row as T } : null;
+}
+
+/** The statement `applicationWith` runs, the application's id its only parameter. */
+export function applicationWithSql(
+  metadata: EntityMetadata,
+  { forUpdate = false, also, genericPlan = false }: ReadOptions,
+): string {
+  const extra = Object.entries(also).map(([name, sql]) => `, (${sql}) AS ${name}`);
+  const sql = `SELECT ${columnList(metadata)}${extra.join('')} FROM applications a WHERE a.id = $1${forUpdate ? ' FOR UPDATE' : ''}`;
+  return genericPlan ? onGenericPlan(sql) : sql;
 }

@@ -35,6 +35,20 @@ import { toStoredHousehold } from './household-mapping';
 /** What GET application reads with the row. */
 type ViewExtras = AssessmentLookupRow & { materials: MaterialsJson };
 
+/**
+ * GET application's read: the row with its materials and the assessment's
+ * lookups, every one of them reached by a key, so on a generic plan (planning
+ * it took longer than running it: docs/performance.md, "GET application on a
+ * generic plan").
+ */
+export const VIEW_READ = {
+  also: {
+    materials: materialsJsonSql('a.id'),
+    ...assessmentLookupsOfRow('a'),
+  },
+  genericPlan: true,
+};
+
 /** Drafts: create, replace, read and list. Submission and withdrawal live in SubmissionService. */
 @Injectable()
 export class ApplicationsService {
@@ -112,14 +126,7 @@ export class ApplicationsService {
    * back that can wait for a core on a loaded server.
    */
   async view(user: AuthUser, id: string): Promise<ApplicationView> {
-    const lookups = assessmentLookupsOfRow('a');
-    const read = await applicationWith<ViewExtras>(this.db.manager, id, {
-      also: {
-        materials: materialsJsonSql('a.id'),
-        local_community_ids: lookups.local_community_ids,
-        members_elsewhere: lookups.members_elsewhere,
-      },
-    });
+    const read = await applicationWith<ViewExtras>(this.db.manager, id, VIEW_READ);
     const app = requireReadable(user, read?.app ?? null);
     const campaign = await this.campaigns.require(app.campaignId);
     const extras = read!.extras;

@@ -4,11 +4,13 @@ import { prepareValue } from 'pg/lib/utils';
 import {
   beginThen,
   closesTransaction,
+  genericPlanThen,
   hasValues,
   opensTransaction,
   thenCommit,
   unsentResult,
 } from './pipelined-queries';
+import { marksGenericPlan } from './transaction-plans';
 
 /**
  * A pg client that sends each parameterised statement as a named prepared
@@ -208,6 +210,8 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
 /**
  * Sends one statement, named when it may be, with BEGIN ahead of it when
  * `train` is 'after-begin', or with COMMIT behind it when it is 'then-commit'.
+ * Alone, a named statement marked by `onGenericPlan` goes with the switch to
+ * generic plans ahead of it.
  */
 function send(
   client: NamedStatementClient,
@@ -239,8 +243,20 @@ function send(
   const forget = (error: unknown) => {
     if (name) forgetIfStale(text, error);
   };
-  if (train !== 'alone') {
-    const { query, answer } = begin ? beginThen(statement) : thenCommit(statement);
+  // Marked to run on its generic plan, and outside a transaction: the switch goes
+  // ahead of it, for it alone. In a transaction it would outlast the statement.
+  const generic =
+    train === 'alone' &&
+    name !== null &&
+    typeof callback !== 'function' &&
+    marksGenericPlan(text) &&
+    client.getTransactionStatus() === 'I';
+  if (train !== 'alone' || generic) {
+    const { query, answer } = begin
+      ? beginThen(statement)
+      : then
+        ? thenCommit(statement)
+        : genericPlanThen(statement);
     plainQuery.call(client, query);
     return answer.then(
       (result) => {

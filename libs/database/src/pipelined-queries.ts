@@ -1,4 +1,5 @@
 import { Query, QueryResult } from 'pg';
+import { SWITCH_TO_GENERIC_PLANS } from './transaction-plans';
 
 /**
  * Statements sent with their transaction's control in one message train to
@@ -74,43 +75,88 @@ interface QueryConfig {
 const PgQuery = Query as unknown as new (config: QueryConfig) => QueryInternals;
 
 /**
- * A parameterised statement with BEGIN ahead of it, in one Sync. The answer is
- * the statement's: BEGIN's own completion is passed over.
+ * A parameterised statement with parameterless statements ahead of it, in one
+ * Sync. The answer is the statement's: the completions of those ahead are
+ * passed over (none of them may return rows).
  *
  * A named statement not yet prepared on the connection is parsed first, ahead
- * of BEGIN: pg books a statement as prepared at the first ParseComplete of
- * the query carrying its name, which must then be its own (were BEGIN's parse
+ * of them: pg books a statement as prepared at the first ParseComplete of the
+ * query carrying its name, which must then be its own (were BEGIN's parse
  * first and the statement's to fail, pg would skip its parse from then on).
  */
-class BeginThen extends PgQuery {
-  /** Read by the bench's probe (bench/lib/probe.mjs), which times statements by transaction. */
-  readonly beginsTransaction = true;
-  /** Whether BEGIN ran: a failure before it (the statement's parse) leaves no transaction open. */
-  beginAnswered = false;
+class AheadThen extends PgQuery {
+  /** How many of the statements ahead have completed. */
+  protected aheadAnswered = 0;
+
+  constructor(
+    config: QueryConfig,
+    private readonly ahead: readonly string[],
+  ) {
+    super(config);
+  }
 
   override prepare(connection: Connection): void {
     if (this.name && !this.hasBeenParsed(connection)) {
       connection.parse({ text: this.text, name: this.name, types: this.types });
       connection.submittedNamedStatements[this.name] = this.text;
     }
-    connection.parse({ text: 'BEGIN' });
-    connection.bind({});
-    connection.execute({});
+    for (const text of this.ahead) {
+      connection.parse({ text });
+      connection.bind({});
+      connection.execute({});
+    }
     super.prepare(connection);
   }
 
   override handleCommandComplete(message: unknown, connection: Connection): void {
-    if (!this.beginAnswered) {
-      this.beginAnswered = true;
+    if (this.aheadAnswered < this.ahead.length) {
+      this.aheadAnswered += 1;
       return;
     }
     super.handleCommandComplete(message, connection);
   }
 }
 
+/** A parameterised statement with BEGIN ahead of it, in one Sync. */
+class BeginThen extends AheadThen {
+  /** Read by the bench's probe (bench/lib/probe.mjs), which times statements by transaction. */
+  readonly beginsTransaction = true;
+
+  constructor(config: QueryConfig) {
+    super(config, ['BEGIN']);
+  }
+
+  /** Whether BEGIN ran: a failure before it (the statement's parse) leaves no transaction open. */
+  get beginAnswered(): boolean {
+    return this.aheadAnswered > 0;
+  }
+}
+
 /** The query to hand pg's `Client.query` for `statement` with BEGIN ahead of it, and its answer. */
 export function beginThen(statement: Omit<QueryConfig, 'callback'>): Answered {
   return answered((callback) => new BeginThen({ ...statement, callback }));
+}
+
+/**
+ * Switches the rest of the implicit transaction to generic plans: a query
+ * that returns no row (so its completion is all there is to pass over) and
+ * sets `plan_cache_mode` locally, which `SET LOCAL` outside a transaction
+ * block would do too, with a warning in the server's log each time.
+ */
+const GENERIC_PLANS_UNTIL_SYNC = `SELECT WHERE ${SWITCH_TO_GENERIC_PLANS} IS NULL`;
+
+/**
+ * A named statement run on its generic plan, outside a transaction
+ * (`onGenericPlan`): the switch to generic plans goes ahead of it in the same
+ * Sync. Until that Sync, the two run in one implicit transaction (the
+ * protocol's "pipeline"), so the switch, made for the current transaction,
+ * holds for the statement and ends with it, whether it succeeds or fails:
+ * the connection's next statement is planned as the session says again.
+ */
+export function genericPlanThen(statement: Omit<QueryConfig, 'callback'>): Answered {
+  return answered(
+    (callback) => new AheadThen({ ...statement, callback }, [GENERIC_PLANS_UNTIL_SYNC]),
+  );
 }
 
 /** A query for pg's `Client.query`, and the promise of its answer (to its callback). */

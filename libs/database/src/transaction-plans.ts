@@ -21,3 +21,28 @@
  * generic plan would only know less of its values.
  */
 export const SWITCH_TO_GENERIC_PLANS = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
+
+const GENERIC_PLAN_MARK = '/* on generic plan */ ';
+
+/**
+ * Marks one statement, run outside a transaction, to run on a generic plan:
+ * the connection sends the switch to generic plans ahead of it in the same
+ * message train, which holds for that statement only (`genericPlanThen` in
+ * pipelined-queries.ts).
+ *
+ * For a statement that reaches every row it reads through a key, whatever
+ * the values, and whose planning costs more than its execution: GET
+ * application's read of the row, its materials and the assessment's lookups
+ * was planned in 0.4 ms of PostgreSQL's CPU and executed in less
+ * (docs/performance.md, "GET application on a generic plan";
+ * test/database-plans.int-spec.ts holds its plan to those keys). Only with
+ * named statements (`NamedStatementClient`); otherwise the mark is a comment.
+ */
+export function onGenericPlan(sql: string): string {
+  return GENERIC_PLAN_MARK + sql;
+}
+
+/** Whether `text` was marked by `onGenericPlan`. */
+export function marksGenericPlan(text: string): boolean {
+  return text.startsWith(GENERIC_PLAN_MARK);
+}
