@@ -1,5 +1,7 @@
 import { QueryRunner } from 'typeorm';
-import { onGenericPlan, SWITCH_TO_GENERIC_PLANS } from '@app/database';
+import { randomUUID } from 'node:crypto';
+import { Application, applicationWith, applicationWithSql, VIEW_READ } from '@app/applications';
+import { marksGenericPlan, onGenericPlan, SWITCH_TO_GENERIC_PLANS } from '@app/database';
 import { planCacheMode } from './support/plan-cache-mode';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -149,6 +151,8 @@ describe('named statements on the service’s connections', () => {
     await expect(runner.query(marked, [0])).rejects.toThrow('division by zero');
     expect(await planCacheMode(runner)).toBe('force_custom_plan');
     expect(await runner.query(marked, [5])).toEqual([{ n: 2 }]);
+    const [row] = await preparedWith(runner, 'named_statement_probe_marked_error');
+    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([2, 0]);
   });
 
   it('plans a marked statement as its transaction does, and leaves the transaction’s mode alone', async () => {
@@ -166,6 +170,35 @@ describe('named statements on the service’s connections', () => {
     }
     const [row] = await preparedWith(runner, 'named_statement_probe_marked_tx');
     expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([0, 1]);
+  });
+
+  it('does not switch a marked statement sent while the transaction’s BEGIN is still unanswered', async () => {
+    const marked = onGenericPlan(`SELECT $1::int AS n /* named_statement_probe_marked_busy */`);
+    await runner.startTransaction();
+    try {
+      // Both at once: the first carries the BEGIN; the second is sent before its answer.
+      await Promise.all([
+        runner.query(`SELECT $1::int AS n /* named_statement_probe_first */`, [1]),
+        runner.query(marked, [2]),
+      ]);
+      expect(await planCacheMode(runner)).toBe('force_custom_plan');
+    } finally {
+      await runner.rollbackTransaction();
+    }
+    const [row] = await preparedWith(runner, 'named_statement_probe_marked_busy');
+    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([0, 1]);
+  });
+
+  it('runs GET application’s read on its generic plan', async () => {
+    const read = applicationWithSql(t.db.getMetadata(Application), VIEW_READ);
+    expect(marksGenericPlan(read)).toBe(true);
+    expect(await applicationWith(runner.manager, randomUUID(), VIEW_READ)).toBeNull();
+    const [row]: PreparedRow[] = await runner.query(
+      `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements
+        WHERE statement = $1`,
+      [read],
+    );
+    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([1, 0]);
   });
 
   it('makes a generic plan made on an empty table anew once the connection has run on: the grown table is read by its index', async () => {

@@ -25,6 +25,8 @@ function literalText(value: unknown): string {
   return value;
 }
 
+type CopiedTable = 'timers' | 'notices' | 'live_memberships' | 'applications' | 'materials';
+
 /**
  * The statements every transition runs by application must reach their rows
  * through an index on the application (or the membership's key), whatever the
@@ -35,14 +37,13 @@ function literalText(value: unknown): string {
  * timer or open notice as cheaply as a lookup, and picked it: a benchmark's
  * approvals each read 3,000 pending timers.
  *
- * Each test copies the table with its indexes as the migrations left them
- * (`LIKE … INCLUDING ALL`) into a temporary schema, fills it without
- * analysing it, and reads the plan. Everything is rolled back. The copies'
+ * Each test copies the tables it reads by application with their indexes as
+ * the migrations left them (`LIKE … INCLUDING ALL`) into a temporary schema,
+ * fills them without analysing them, and reads the plan; the tables it does
+ * not copy are read where they are. Everything is rolled back. The copies'
  * indexes are named after their columns (`timers_due_at_idx` is the copy of
  * `timers_pending_idx`).
  */
-type CopiedTable = 'timers' | 'notices' | 'live_memberships' | 'applications' | 'materials';
-
 describe('plans of the per-application statements on unanalysed tables', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -51,7 +52,7 @@ describe('plans of the per-application statements on unanalysed tables', () => {
   afterAll(() => t.close());
 
   /**
-   * The plan of `statement` against a never-analysed copy of `table` holding
+   * The plan of `statement` against never-analysed copies of `tables` holding
    * `fill`'s rows: planned for its values, or generic (as in a transition's
    * transaction, see SWITCH_TO_GENERIC_PLANS: the values are then `$n` in the plan).
    */

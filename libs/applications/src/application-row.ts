@@ -21,7 +21,7 @@ export async function applicationById(
   return read?.app ?? null;
 }
 
-interface ReadOptions {
+export interface ReadOptions {
   forUpdate?: boolean;
   /** Select-list expressions read with the row: column name to expression, which may refer to the row as `a`. */
   also: Record<string, string>;

@@ -11,7 +11,7 @@ import {
   requireReadable,
   requireSamePlaceOnceSubmitted,
 } from './application-access';
-import { applicationWith } from './application-row';
+import { applicationWith, ReadOptions } from './application-row';
 import { Application } from './application.entity';
 import {
   applicationSummary,
@@ -41,7 +41,7 @@ type ViewExtras = AssessmentLookupRow & { materials: MaterialsJson };
  * it took longer than running it: docs/performance.md, "GET application on a
  * generic plan").
  */
-export const VIEW_READ = {
+export const VIEW_READ: Readonly<ReadOptions> = {
   also: {
     materials: materialsJsonSql('a.id'),
     ...assessmentLookupsOfRow('a'),

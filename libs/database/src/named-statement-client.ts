@@ -208,6 +208,22 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
   };
 
 /**
+ * Whether a named statement sent alone goes with the switch to generic plans
+ * ahead of it: when `onGenericPlan` marked it and the connection is outside a
+ * transaction, where the switch ends with the statement (inside one, it
+ * would hold for the rest of the transaction). pg's transaction status is
+ * that of its last ReadyForQuery, so it is read only while nothing is in
+ * flight or queued on the connection: a BEGIN sent and not yet answered
+ * would leave it saying idle. A stream's or cursor's query (a callback) is
+ * left as it is.
+ */
+function onItsGenericPlan(client: NamedStatementClient, text: string, callback: unknown): boolean {
+  if (typeof callback === 'function' || !marksGenericPlan(text)) return false;
+  const nothingInFlight = (client as unknown as { readyForQuery: boolean }).readyForQuery;
+  return nothingInFlight && client.getTransactionStatus() === 'I';
+}
+
+/**
  * Sends one statement, named when it may be, with BEGIN ahead of it when
  * `train` is 'after-begin', or with COMMIT behind it when it is 'then-commit'.
  * Alone, a named statement marked by `onGenericPlan` goes with the switch to
@@ -231,6 +247,7 @@ function send(
     return plainQuery.call(client, config, values, callback);
   }
   const text = config as string;
+  const generic = train === 'alone' && name !== null && onItsGenericPlan(client, text, callback);
   if (name && planRefreshDue(client)) {
     // Queued ahead of the statement, on this connection. It fails only where the
     // statement itself will (an aborted transaction, a lost connection), which
@@ -243,14 +260,6 @@ function send(
   const forget = (error: unknown) => {
     if (name) forgetIfStale(text, error);
   };
-  // Marked to run on its generic plan, and outside a transaction: the switch goes
-  // ahead of it, for it alone. In a transaction it would outlast the statement.
-  const generic =
-    train === 'alone' &&
-    name !== null &&
-    typeof callback !== 'function' &&
-    marksGenericPlan(text) &&
-    client.getTransactionStatus() === 'I';
   if (train !== 'alone' || generic) {
     const { query, answer } = begin
       ? beginThen(statement)

@@ -20,6 +20,9 @@ import { SWITCH_TO_GENERIC_PLANS } from './transaction-plans';
  * on the server and is answered at once too.
  *
  * COMMIT with the last statement (`thenCommit`): see ThenCommit.
+ *
+ * The switch to generic plans with a statement outside a transaction
+ * (`genericPlanThen`): see there.
  */
 
 /** How TypeORM opens a transaction (PostgresQueryRunner.startTransaction), and psql's word for it. */
@@ -77,12 +80,14 @@ const PgQuery = Query as unknown as new (config: QueryConfig) => QueryInternals;
 /**
  * A parameterised statement with parameterless statements ahead of it, in one
  * Sync. The answer is the statement's: the completions of those ahead are
- * passed over (none of them may return rows).
+ * passed over. Those ahead must return no rows: they are not described, and
+ * a row of theirs would be taken for one of the statement's.
  *
  * A named statement not yet prepared on the connection is parsed first, ahead
  * of them: pg books a statement as prepared at the first ParseComplete of the
- * query carrying its name, which must then be its own (were BEGIN's parse
- * first and the statement's to fail, pg would skip its parse from then on).
+ * query carrying its name, which must then be its own (were an unnamed parse
+ * ahead of it first and the statement's to fail, pg would skip its parse from
+ * then on).
  */
 class AheadThen extends PgQuery {
   /** How many of the statements ahead have completed. */
