@@ -1,4 +1,4 @@
-import { createTestApp, TestApp } from './support/test-app';
+import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { readyDraft, workflowWorld } from './support/workflow-fixture';
 
 /**
@@ -10,6 +10,9 @@ describe('the schema under a transition’s writes', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({}, { withWorker: false });
+    // The world's staff are named by a per-file serial: another file's, left in
+    // the database, would hold the same names.
+    await resetDatabase(t);
   }, 60_000);
   afterAll(() => t.close());
 
