@@ -12,6 +12,12 @@ interface PreparedRow {
   custom_plans: string;
 }
 
+/** How often a prepared statement was planned: generic, then custom. */
+const planCounts = (row: PreparedRow): [number, number] => [
+  Number(row.generic_plans),
+  Number(row.custom_plans),
+];
+
 /** The statements prepared on `on`'s connection whose text holds `marker` (a constant of the test's). */
 const preparedWith = (on: QueryRunner, marker: string): Promise<PreparedRow[]> =>
   on.query(
@@ -123,7 +129,7 @@ describe('named statements on the service’s connections', () => {
     expect(await planCacheMode(runner)).toBe('force_custom_plan');
     await run();
     const [row] = await preparedWith(runner, 'named_statement_probe_generic');
-    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([3, 1]);
+    expect(planCounts(row)).toEqual([3, 1]);
 
     await runner.startTransaction();
     await runner.query(`SELECT ${SWITCH_TO_GENERIC_PLANS}`);
@@ -141,7 +147,7 @@ describe('named statements on the service’s connections', () => {
 
     const [row] = await preparedWith(runner, 'named_statement_probe_marked');
     expect(row.statement).toBe(marked);
-    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([3, 0]);
+    expect(planCounts(row)).toEqual([3, 0]);
   });
 
   it('leaves the connection planning as before when a marked statement fails', async () => {
@@ -152,7 +158,7 @@ describe('named statements on the service’s connections', () => {
     expect(await planCacheMode(runner)).toBe('force_custom_plan');
     expect(await runner.query(marked, [5])).toEqual([{ n: 2 }]);
     const [row] = await preparedWith(runner, 'named_statement_probe_marked_error');
-    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([2, 0]);
+    expect(planCounts(row)).toEqual([2, 0]);
   });
 
   it('plans a marked statement as its transaction does, and leaves the transaction’s mode alone', async () => {
@@ -169,7 +175,7 @@ describe('named statements on the service’s connections', () => {
       await runner.commitTransaction();
     }
     const [row] = await preparedWith(runner, 'named_statement_probe_marked_tx');
-    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([0, 1]);
+    expect(planCounts(row)).toEqual([0, 1]);
   });
 
   it('does not switch a marked statement sent while the transaction’s BEGIN is still unanswered', async () => {
@@ -186,7 +192,7 @@ describe('named statements on the service’s connections', () => {
       await runner.rollbackTransaction();
     }
     const [row] = await preparedWith(runner, 'named_statement_probe_marked_busy');
-    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([0, 1]);
+    expect(planCounts(row)).toEqual([0, 1]);
   });
 
   it('runs GET application’s read on its generic plan', async () => {
@@ -198,7 +204,7 @@ describe('named statements on the service’s connections', () => {
         WHERE statement = $1`,
       [read],
     );
-    expect([Number(row.generic_plans), Number(row.custom_plans)]).toEqual([1, 0]);
+    expect(planCounts(row)).toEqual([1, 0]);
   });
 
   it('makes a generic plan made on an empty table anew once the connection has run on: the grown table is read by its index', async () => {

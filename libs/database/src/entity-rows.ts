@@ -22,12 +22,20 @@ export function entityFromRow<T extends ObjectLiteral>(
   return entity;
 }
 
+const columnLists = new WeakMap<EntityMetadata, string>();
+
 /**
  * The entity's columns as a select list: exactly what `entityFromRow` maps,
- * whatever columns a newer migration added.
+ * whatever columns a newer migration added. Made once per entity's metadata:
+ * every transition's row lock and every GET application read it.
  */
 export function columnList(metadata: EntityMetadata): string {
-  return metadata.columns.map((c) => `"${c.databaseName}"`).join(', ');
+  let list = columnLists.get(metadata);
+  if (list === undefined) {
+    list = metadata.columns.map((c) => `"${c.databaseName}"`).join(', ');
+    columnLists.set(metadata, list);
+  }
+  return list;
 }
 
 /**

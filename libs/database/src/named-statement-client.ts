@@ -207,6 +207,13 @@ const plainQuery = Reflect.get(Client.prototype, 'query') as Query;
     return send(this, config, values, undefined, 'after-begin');
   };
 
+/** The message trains a statement goes in with what is sent ahead of or behind it (pipelined-queries.ts). */
+const TRAINS = {
+  'after-begin': beginThen,
+  'then-commit': thenCommit,
+  'generic-plan': genericPlanThen,
+} as const;
+
 /**
  * Whether a named statement sent alone goes with the switch to generic plans
  * ahead of it: when `onGenericPlan` marked it and the connection is outside a
@@ -247,7 +254,10 @@ function send(
     return plainQuery.call(client, config, values, callback);
   }
   const text = config as string;
-  const generic = train === 'alone' && name !== null && onItsGenericPlan(client, text, callback);
+  const together =
+    train === 'alone' && name !== null && onItsGenericPlan(client, text, callback)
+      ? 'generic-plan'
+      : train;
   if (name && planRefreshDue(client)) {
     // Queued ahead of the statement, on this connection. It fails only where the
     // statement itself will (an aborted transaction, a lost connection), which
@@ -260,12 +270,8 @@ function send(
   const forget = (error: unknown) => {
     if (name) forgetIfStale(text, error);
   };
-  if (train !== 'alone' || generic) {
-    const { query, answer } = begin
-      ? beginThen(statement)
-      : then
-        ? thenCommit(statement)
-        : genericPlanThen(statement);
+  if (together !== 'alone') {
+    const { query, answer } = TRAINS[together](statement);
     plainQuery.call(client, query);
     return answer.then(
       (result) => {

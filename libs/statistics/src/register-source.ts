@@ -22,13 +22,17 @@ export const REGISTER_ORDER = 'a.archive_no NULLS LAST, a.id';
 export const LF = 0x0a;
 
 /**
- * An approved household: `approved_at` is set by the final approval and never
+ * The condition on an approved household's row (`alias`'s, where the query
+ * names it): `approved_at` is set by the final approval and never
  * cleared, and its test lets the planner use `applications_approved_idx` (an
  * index on the status would stop every transition's update being HOT).
  */
-export const APPROVED = `status = 'approved' AND approved_at IS NOT NULL`;
+export function approvedRow(alias?: string): string {
+  const column = alias ? `${alias}.` : '';
+  return `${column}status = 'approved' AND ${column}approved_at IS NOT NULL`;
+}
 
-const APPROVED_IN = `campaign_id = $1 AND region_path LIKE $2 AND ${APPROVED}`;
+const APPROVED_IN = `campaign_id = $1 AND region_path LIKE $2 AND ${approvedRow()}`;
 
 /**
  * The approved households of the filter in REGISTER_ORDER, as the one query
@@ -40,7 +44,7 @@ export function approvedHouseholds(filter: RegisterFilter, columns: string): str
       FROM applications a JOIN regions r ON r.id = a.community_id
      WHERE a.campaign_id = ${escapeLiteral(filter.campaignId)}
        AND a.region_path LIKE ${escapeLiteral(pathPrefixPattern(filter.regionPath))}
-       AND a.status = 'approved' AND a.approved_at IS NOT NULL
+       AND ${approvedRow('a')}
      ORDER BY ${REGISTER_ORDER}`;
 }
 

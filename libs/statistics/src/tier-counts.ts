@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { NO_HOUSING_TIER } from '@app/applications';
-import { APPROVED } from './register-source';
+import { approvedRow } from './register-source';
 import { pathPrefixPattern } from './region-prefix';
 import { TierStage } from './tier-labels';
 import { layTierTable, TierAxes, TierGroup, TierTable } from './tier-table';
@@ -17,7 +17,7 @@ import { layTierTable, TierAxes, TierGroup, TierTable } from './tier-table';
  *   being submitted, so the two readings agree wherever both are known).
  */
 const STAGE_FILTER: Record<TierStage, string> = {
-  approved: APPROVED,
+  approved: approvedRow(),
   submitted: `(submitted_at IS NOT NULL OR status <> 'draft')`,
 };
 
