@@ -1,4 +1,8 @@
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
+import { dataSourceOptions } from '@app/database';
 import { createTestApp, TestApp } from './support/test-app';
+import { TEST_ENV } from './support/test-env';
 import { sleep } from './support/wait';
 
 /** The part of pg's Pool this test reads (TypeORM keeps it as the driver's `master`). */
@@ -36,4 +40,48 @@ describe('the PostgreSQL pool', () => {
     await sleep(PG_DEFAULT_IDLE_MS + 1500);
     expect(pool.totalCount).toBe(opened);
   }, 30_000);
+});
+
+/**
+ * Each process names its connections (pg_stat_activity.application_name): a
+ * DBA tells the API's from a worker's, and the simulator counts PostgreSQL's
+ * CPU by them. A name the deployment gives in DATABASE_URL wins.
+ */
+describe('the PostgreSQL connections’ name', () => {
+  const ownName = async (db: DataSource) =>
+    (
+      await db.query<{ name: string }[]>(
+        `SELECT application_name AS name FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+      )
+    )[0].name;
+
+  it('is the process’s: the API’s, with or without its worker', async () => {
+    for (const [withWorker, name] of [
+      [false, 'housing-api'],
+      [true, 'housing-api+worker'],
+    ] as const) {
+      const t = await createTestApp({}, { withWorker });
+      try {
+        expect(await ownName(t.db)).toBe(name);
+      } finally {
+        await t.close();
+      }
+    }
+  }, 60_000);
+
+  it('gives way to an application_name in DATABASE_URL', async () => {
+    const config = loadConfig({
+      ...TEST_ENV,
+      DATABASE_URL: `${TEST_ENV.DATABASE_URL}?application_name=county-dba-choice`,
+    });
+    const named = new DataSource(dataSourceOptions(config, 'housing-worker'));
+    const unnamed = new DataSource(dataSourceOptions(loadConfig(TEST_ENV), 'housing-worker'));
+    await Promise.all([named.initialize(), unnamed.initialize()]);
+    try {
+      expect(await ownName(named)).toBe('county-dba-choice');
+      expect(await ownName(unnamed)).toBe('housing-worker');
+    } finally {
+      await Promise.all([named.destroy(), unnamed.destroy()]);
+    }
+  });
 });

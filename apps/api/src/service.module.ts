@@ -14,7 +14,7 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, withWorker ? 'housing-api+worker' : 'housing-api'),
         ApiModule.forRoot(config),
         ...(withWorker ? [WorkerModule] : []),
       ],

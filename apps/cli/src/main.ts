@@ -27,7 +27,12 @@ async function main(command: string | undefined): Promise<void> {
     // The seed sets the demo's manual clock itself; it must not start one.
     const seedConfig = Object.freeze({ ...config, clock: 'system' as const });
     @Module({
-      imports: [CoreModule.forRoot(seedConfig), AccessModule, RegionsModule, CampaignsModule],
+      imports: [
+        CoreModule.forRoot(seedConfig, 'housing-seed-demo'),
+        AccessModule,
+        RegionsModule,
+        CampaignsModule,
+      ],
     })
     class SeedModule {}
     const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });

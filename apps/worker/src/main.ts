@@ -8,7 +8,7 @@ import { WorkerModule } from './worker.module';
 async function bootstrap(): Promise<void> {
   const config: AppConfig = loadConfig();
 
-  @Module({ imports: [CoreModule.forRoot(config), WorkerModule] })
+  @Module({ imports: [CoreModule.forRoot(config, 'housing-worker'), WorkerModule] })
   class WorkerProcessModule {}
 
   const app = await NestFactory.createApplicationContext(WorkerProcessModule, { bufferLogs: true });

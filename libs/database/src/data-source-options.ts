@@ -36,12 +36,22 @@ export const POOL_OPTIONS = {
  */
 const SESSION_OPTIONS = '-c plan_cache_mode=force_custom_plan';
 
+/** The name of a process's connections when it gives none (tests, scripts). */
+export const DEFAULT_CONNECTION_NAME = 'housing-survey';
+
 /**
  * The schema changes only through migrations: `synchronize` stays off in every
  * environment, tests included.
+ *
+ * `connectionName` is what `pg_stat_activity.application_name` shows for this
+ * process's connections (the API, a worker, the simulator): a DBA can tell them
+ * apart, and the simulator counts PostgreSQL's CPU by them. It is libpq's
+ * `fallback_application_name`: an `application_name` in DATABASE_URL, or
+ * PGAPPNAME in the environment, still wins.
  */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'databaseUrl' | 'databaseNamedStatements'>,
+  connectionName: string = DEFAULT_CONNECTION_NAME,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -54,6 +64,7 @@ export function dataSourceOptions(
     namingStrategy: new SnakeNamingStrategy(),
     extra: {
       ...POOL_OPTIONS,
+      fallback_application_name: connectionName,
       ...(config.databaseNamedStatements
         ? { Client: NamedStatementClient, options: SESSION_OPTIONS }
         : {}),

@@ -1,22 +1,28 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { AutovacuumCheck } from './autovacuum-check';
-import { dataSourceOptions } from './data-source-options';
+import { DEFAULT_CONNECTION_NAME, dataSourceOptions } from './data-source-options';
 
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
-        autoLoadEntities: true,
-        // Fail fast at start-up instead of retrying for a minute.
-        retryAttempts: 2,
-        retryDelay: 1000,
-      }),
-    }),
-  ],
-  providers: [AutovacuumCheck],
-})
-export class DatabaseModule {}
+/** TypeORM on PostgreSQL, its connections named for the process (see `dataSourceOptions`). */
+@Module({})
+export class DatabaseModule {
+  static forRoot(connectionName: string = DEFAULT_CONNECTION_NAME): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config, connectionName),
+            autoLoadEntities: true,
+            // Fail fast at start-up instead of retrying for a minute.
+            retryAttempts: 2,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+      providers: [AutovacuumCheck],
+    };
+  }
+}

@@ -4,7 +4,7 @@ import { dataSourceOptions } from './data-source-options';
 
 /** Applies every pending migration; returns the names applied. */
 export async function runMigrations(config: AppConfig): Promise<string[]> {
-  const dataSource = new DataSource(dataSourceOptions(config));
+  const dataSource = new DataSource(dataSourceOptions(config, 'housing-migrate'));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -17,34 +17,60 @@ export function cpuSecondsOfStat(stat: string): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** A PostgreSQL backend: its process id and the name its client gave (`application_name`). */
+export interface Backend {
+  pid: number;
+  name: string;
+}
+
 /**
  * The CPU used by PostgreSQL backends of one database over a span, sampled:
  * `begin` notes what the backends then open had used; each sample keeps the
  * highest figure seen per backend. A backend that closed between samples
- * loses its last increment, so the total is a lower bound.
+ * loses its last increment, so the total is a lower bound. Backends are also
+ * counted by the name their client gave, which tells the workers' share from
+ * the simulator's own and the stand-in vacuum's.
  */
 export class BackendCpu {
   private readonly baseline = new Map<number, number>();
   private readonly latest = new Map<number, number>();
+  private readonly names = new Map<number, string>();
 
-  begin(pids: readonly number[]): void {
-    for (const pid of pids) {
-      const seconds = processCpuSeconds(pid);
-      if (seconds !== null) this.baseline.set(pid, seconds);
+  /** `read`: a process's CPU seconds so far, null when it is gone (/proc unless a test says). */
+  constructor(private readonly read: (pid: number) => number | null = processCpuSeconds) {}
+
+  begin(backends: readonly Backend[]): void {
+    for (const { pid, name } of backends) {
+      const seconds = this.read(pid);
+      if (seconds === null) continue;
+      this.baseline.set(pid, seconds);
+      this.names.set(pid, name);
     }
   }
 
-  sample(pids: readonly number[]): void {
-    for (const pid of pids) {
-      const seconds = processCpuSeconds(pid);
-      if (seconds !== null) this.latest.set(pid, Math.max(seconds, this.latest.get(pid) ?? 0));
+  sample(backends: readonly Backend[]): void {
+    for (const { pid, name } of backends) {
+      const seconds = this.read(pid);
+      if (seconds === null) continue;
+      this.latest.set(pid, Math.max(seconds, this.latest.get(pid) ?? 0));
+      this.names.set(pid, name);
     }
   }
 
   get seconds(): number {
     let total = 0;
-    for (const [pid, last] of this.latest) total += last - (this.baseline.get(pid) ?? 0);
+    for (const seconds of this.byName().values()) total += seconds;
     return total;
+  }
+
+  /** Seconds per client name, most first. */
+  byName(): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const [pid, last] of this.latest) {
+      const name = this.names.get(pid) || '(unnamed)';
+      totals.set(name, (totals.get(name) ?? 0) + last - (this.baseline.get(pid) ?? 0));
+    }
+    return new Map([...totals].sort((a, b) => b[1] - a[1]));
   }
 
   get backends(): number {

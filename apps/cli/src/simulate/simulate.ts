@@ -25,7 +25,7 @@ import { HouseholdGenerator, GeneratedHousehold } from './household-generator';
 import { checkInvariants } from './invariants';
 import { formatTierTable, tallyLines } from './invariant-checks';
 import { OptionsError, parseOptions, SimulationOptions, USAGE } from './options';
-import { BackendCpu } from './process-cpu';
+import { Backend, BackendCpu } from './process-cpu';
 import { CpuProfile, mergeQueryTimings, profileLines } from './profile-report';
 import type { QueryTiming } from './profile-hook';
 import { formatCount, formatProgress, ProgressLine, ratePerSecond } from './progress';
@@ -39,6 +39,8 @@ import { createWorld, World } from './world';
 
 /** The issue's target: a 100,000-household season in under 15 minutes with 2 workers. */
 const TARGET = { households: 100_000, minutes: 15 };
+/** What pg_stat_activity shows for the connections of the simulator's own process (the service in it included). */
+const SIMULATOR_CONNECTIONS = 'housing-simulate';
 /** The project's machine: what a CPU-bound season could use at best. */
 const CORES = 2;
 
@@ -115,7 +117,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     await prepareDatabase(simConfig.databaseUrl, opening, options);
     @Module({
       imports: [
-        CoreModule.forRoot(simConfig),
+        CoreModule.forRoot(simConfig, SIMULATOR_CONNECTIONS),
         AccessModule,
         RegionsModule,
         CampaignsModule,
@@ -169,13 +171,11 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     const db = app.get(DataSource);
     const season = new Season(app, world, calendar, households, plans, drafts, rng.fork(), options.concurrency); // prettier-ignore
     const backends = new BackendCpu();
-    const backendPids = async () =>
-      (
-        await db.query<{ pid: number }[]>(
-          `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
-        )
-      ).map((r) => r.pid);
-    backends.begin(await backendPids());
+    const backendsOpen = () =>
+      db.query<Backend[]>(
+        `SELECT pid, application_name AS name FROM pg_stat_activity WHERE datname = current_database()`,
+      );
+    backends.begin(await backendsOpen());
     const workerCpuAtStart = workers.cpuSeconds();
     const redis = new Redis(simConfig.redisUrl, { maxRetriesPerRequest: 1 });
     let redisPeak = await redisUsedMemory(redis);
@@ -189,7 +189,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
         progress: (s) => progress.update(formatProgress(s)),
         endOfDay: async () => {
           cleanedJobs += await Season.cleanCompleted(queue);
-          backends.sample(await backendPids());
+          backends.sample(await backendsOpen());
           redisPeak = Math.max(redisPeak, await redisUsedMemory(redis));
           vacuum?.kick();
         },
@@ -210,7 +210,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     const simCpu = process.cpuUsage(cpuBefore);
     redis.disconnect();
     await vacuum?.settled();
-    backends.sample(await backendPids()); // the last round's CPU, before its backend ends
+    backends.sample(await backendsOpen()); // the last round's CPU, before its backend ends
     const vacuumed = await vacuum?.stop();
     const workerCpu = workers.cpuSeconds().map((s, i) => s - (workerCpuAtStart[i] ?? 0));
     await workers.stop();
@@ -219,6 +219,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
       workerCpu,
       simulatorCpu: (simCpu.user + simCpu.system) / 1e6,
       backendCpu: backends.seconds,
+      backendCpuByName: backends.byName(),
       backends: backends.backends,
       redisPeak,
       cleanedJobs,
@@ -326,6 +327,8 @@ interface Resources {
   workerCpu: number[];
   simulatorCpu: number;
   backendCpu: number;
+  /** The backends' CPU seconds by the name of their client (workers, simulator, vacuum). */
+  backendCpuByName: Map<string, number>;
   backends: number;
   redisPeak: number;
   cleanedJobs: number;
@@ -376,14 +379,18 @@ async function reportThroughput(
   const workerCpu = resources.workerCpu.reduce((a, b) => a + b, 0);
   const cpuPerTransitionMs = ((workerCpu + resources.backendCpu + resources.simulatorCpu) * 1000) / transitions; // prettier-ignore
   const ceiling = (CORES * 1000) / cpuPerTransitionMs;
+  const perTransition = (cpuSeconds: number) => ((cpuSeconds * 1000) / transitions).toFixed(1);
+  // PostgreSQL's CPU by the connections' names: the workers', the simulator's (the service in its process), the vacuum's.
+  const byName = (format: (seconds: number) => string) =>
+    [...resources.backendCpuByName].map(([name, s]) => `${name} ${format(s)}`).join(', ');
   say(
     `  CPU during the season: workers ${resources.workerCpu.map((s) => `${s.toFixed(1)} s`).join(' + ')},` +
       ` simulator ${resources.simulatorCpu.toFixed(1)} s, PostgreSQL backends ≥ ${resources.backendCpu.toFixed(1)} s` +
-      ` (${resources.backends} backends); Redis peak ${(resources.redisPeak / 2 ** 20).toFixed(0)} MiB (whole server)`,
+      ` (${resources.backends} backends: ${byName((s) => `${s.toFixed(1)} s`)}); Redis peak ${(resources.redisPeak / 2 ** 20).toFixed(0)} MiB (whole server)`,
   );
   say(
-    `  CPU per transition ≈ ${cpuPerTransitionMs.toFixed(1)} ms (workers ${((workerCpu * 1000) / transitions).toFixed(1)},` +
-      ` PostgreSQL ≥ ${((resources.backendCpu * 1000) / transitions).toFixed(1)}, simulator ${((resources.simulatorCpu * 1000) / transitions).toFixed(1)}; Redis not counted):` +
+    `  CPU per transition ≈ ${cpuPerTransitionMs.toFixed(1)} ms (workers ${perTransition(workerCpu)},` +
+      ` PostgreSQL ≥ ${perTransition(resources.backendCpu)} [${byName(perTransition)}], simulator ${perTransition(resources.simulatorCpu)}; Redis not counted):` +
       ` ${CORES} dedicated cores would apply at most ~${ceiling.toFixed(0)}/s,` +
       ` a ${formatCount(TARGET.households)}-household season in ≥ ${((TARGET.households * perHousehold) / ceiling / 60).toFixed(1)} min`,
   );

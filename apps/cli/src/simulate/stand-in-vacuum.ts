@@ -2,6 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { autovacuumOn } from '@app/database';
 
+/** What pg_stat_activity shows for the stand-in's connection: its CPU is reported apart. */
+export const STAND_IN_VACUUM_CONNECTION = 'housing-simulate-vacuum';
+
 /**
  * Autovacuum's work, done by the simulator when the server does not do it.
  *
@@ -45,7 +48,10 @@ export class StandInVacuum {
 
   /** A stand-in whatever the server does (whenNeeded decides; tests use this directly). */
   static async connect(databaseUrl: string): Promise<StandInVacuum> {
-    const client = new Client({ connectionString: databaseUrl });
+    const client = new Client({
+      connectionString: databaseUrl,
+      fallback_application_name: STAND_IN_VACUUM_CONNECTION,
+    });
     // A connection lost between rounds, or ended by abort(): the next round fails and says so.
     client.on('error', () => undefined);
     try {
