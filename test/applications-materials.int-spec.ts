@@ -15,6 +15,7 @@ import {
   PNG,
   submittable,
   uploadMaterial,
+  uploadMissingMaterials,
 } from './factories/applications.factory';
 import { createCampaign } from './factories/campaigns.factory';
 import { createRegionTree, RegionTree } from './factories/regions.factory';
@@ -337,14 +338,27 @@ describe('applications: materials', () => {
       expect(Buffer.compare(res.body as Buffer, JPEG)).toBe(0);
     });
 
-    it('gives the community reviewer of its community the file', async () => {
+    /** The draft, its other materials uploaded, submitted: staff may see it now. */
+    const submitDraft = async () => {
+      await uploadMissingMaterials(t, owner.token, draft.id);
+      await t
+        .http()
+        .post(`/api/applications/${draft.id}/submit`)
+        .set(bearer(owner.token))
+        .expect(200);
+    };
+
+    it('gives the community reviewer of its community the file once submitted, not before', async () => {
       const reviewer = await createStaff(t, admin, 'community_reviewer', community);
+      expectError(await download(reviewer.token), 404, 'NOT_FOUND');
+      await submitDraft();
       const res = await download(reviewer.token).buffer(true).parse(bytes);
       expect(res.status).toBe(200);
       expect(Buffer.compare(res.body as Buffer, JPEG)).toBe(0);
     });
 
     it('answers 404 to another applicant and to the reviewer of a sibling community', async () => {
+      await submitDraft();
       const intruder = await createApplicant(t);
       expectError(await download(intruder.token), 404, 'NOT_FOUND');
       const sibling = await createStaff(

@@ -3,6 +3,8 @@ import {
   createApplicant,
   createDraft,
   familyBody,
+  returnForMaterials,
+  submittable,
   uploadMaterial,
 } from '../factories/applications.factory';
 import { createCampaign } from '../factories/campaigns.factory';
@@ -55,6 +57,8 @@ describe('security: headers and error bodies', () => {
   let applicant: { token: string };
   let reviewer: string;
   let draftId: string;
+  /** Submitted and returned: the reviewer sees it, and it awaits no decision. */
+  let returnedId: string;
   let materialId: string;
   const taken = registrationBody({ username: 'taken.user' });
 
@@ -72,6 +76,15 @@ describe('security: headers and error bodies', () => {
     ).id;
     const material = await uploadMaterial(t, applicant.token, draftId, { type: 'survey_form' });
     materialId = (material.body as { id: string }).id;
+    returnedId = (
+      await submittable(t, applicant.token, familyBody(campaignId, tree.towns[0].communities[0]))
+    ).id;
+    await t
+      .http()
+      .post(`/api/applications/${returnedId}/submit`)
+      .set('authorization', `Bearer ${applicant.token}`)
+      .expect(200);
+    await returnForMaterials(t, { token: reviewer, name: '王审核' }, returnedId);
     await t.http().post('/api/auth/register').send(taken).expect(201);
   });
   afterAll(() => t.close());
@@ -221,7 +234,7 @@ describe('security: headers and error bodies', () => {
       () => [
         {
           method: 'POST',
-          path: `/api/applications/${draftId}/decisions`,
+          path: `/api/applications/${returnedId}/decisions`,
           json: { decision: 'approve', opinion: 'x', signature: '王审核' },
         },
         reviewer,

@@ -3,13 +3,20 @@ import { AppError } from '@app/http';
 import type { ApplicationStatus } from '@app/domain';
 import { Application } from './application.entity';
 
-/** Who may read an application: its applicant, and staff whose region contains it. */
+/**
+ * Who may read an application (and its materials and history): its applicant;
+ * staff (reviewers and administrators) inside their jurisdiction, once it has
+ * been submitted. A draft is the household's own until it applies: its names,
+ * ID numbers and incomes reach no one else before then. A draft leaves
+ * `draft` only by being submitted, and never comes back to it (a returned
+ * application is `returned`).
+ */
 export function canRead(
   user: AuthUser,
-  app: Pick<Application, 'applicantUserId' | 'regionPath'>,
+  app: Pick<Application, 'applicantUserId' | 'regionPath' | 'status'>,
 ): boolean {
   if (user.role === 'applicant') return app.applicantUserId === user.id;
-  return inJurisdiction(user, app.regionPath);
+  return app.status !== 'draft' && inJurisdiction(user, app.regionPath);
 }
 
 /** Absent and not readable look the same: 404. */

@@ -141,8 +141,11 @@ export class ApplicationsService {
     const q = this.applications.createQueryBuilder('a');
     if (user.role === 'applicant') {
       q.where('a.applicantUserId = :userId', { userId: user.id });
-    } else if (user.regionPath !== null) {
-      q.where('a.regionPath LIKE :scope', { scope: `${user.regionPath}%` });
+    } else {
+      // Staff never see a draft (canRead), nor count it.
+      q.where(`a.status <> 'draft'`);
+      if (user.regionPath !== null)
+        q.andWhere('a.regionPath LIKE :scope', { scope: `${user.regionPath}%` });
     }
     if (query.regionId) {
       // A region outside the caller's jurisdiction simply matches nothing they may see.

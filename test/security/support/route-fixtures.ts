@@ -322,7 +322,9 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'GET /api/applications/:id/materials/:materialId': {
     access: ROLES,
     request: (w, caller, where) => {
-      const app = where === 'in' ? w.draft : outApplication(w, caller);
+      // The applicant reads their draft's; staff, the application in review (a draft is hidden from them).
+      const app =
+        where === 'out' ? outApplication(w, caller) : caller === 'applicant' ? w.draft : w.review;
       return get(`/api/applications/${app.id}/materials/${app.materialId!}`);
     },
     inside: ok(),

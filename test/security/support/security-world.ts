@@ -52,7 +52,7 @@ export interface Regions {
 
 export interface Application {
   id: string;
-  /** A material of it (drafts only). */
+  /** A material of it (the draft, the application in review, Q's applications). */
   materialId?: string;
 }
 
@@ -79,11 +79,15 @@ export interface SecurityWorld {
   spare: Account;
   /** P's draft in A1a with one material, and the body it was made from. */
   draft: Application & { body: ApplicationBody };
-  /** P's application submitted in A1a: in community_review. */
-  review: Application & { husband: string };
+  /** P's application submitted in A1a: in community_review, with its materials. */
+  review: Application & { husband: string; materialId: string };
   /** P's application approved by the community: under its community notice, with one objection. */
   notice: Application & { noticeId: string; objectionId: string };
-  /** Q's drafts, each with one material, in A1b, A2a and B1a (campaign B). */
+  /**
+   * Q's applications in A1b, A2a and B1a (campaign B), submitted: staff never
+   * see a draft, so only a submitted one shows that a region outside theirs
+   * is what hides it.
+   */
   outside: { a1b: Application; a2a: Application; b1a: Application };
   /** A register export of each staff account (done), and one of the outsider. */
   exports: Record<string, string>;
@@ -161,6 +165,25 @@ async function draftWithMaterial(
   return { id: draft.id, materialId: (material.body as { id: string }).id };
 }
 
+/** A ready draft submitted, with the id of one of its materials. */
+async function submittedApplication(
+  t: TestApp,
+  token: string,
+  body: ApplicationBody,
+): Promise<Application> {
+  const ready = await readyDraftOf(t, body, token);
+  await expectOk(submit(t, ready.id, token), 'submit');
+  return { id: ready.id, materialId: await aMaterialOf(t, ready.id) };
+}
+
+async function aMaterialOf(t: TestApp, applicationId: string): Promise<string> {
+  const [{ id }]: { id: string }[] = await t.db.query(
+    `SELECT id FROM materials WHERE application_id = $1 ORDER BY id LIMIT 1`,
+    [applicationId],
+  );
+  return id;
+}
+
 /** Asks for a register export and waits until the worker has written it. */
 async function doneExport(
   t: TestApp,
@@ -227,9 +250,9 @@ export async function securityWorld(t: TestApp): Promise<SecurityWorld> {
 
   const q = other.token;
   const outside = {
-    a1b: await draftWithMaterial(t, q, familyBody(campaignA, r.a1b)),
-    a2a: await draftWithMaterial(t, q, familyBody(campaignA, r.a2a)),
-    b1a: await draftWithMaterial(t, q, familyBody(campaignB, r.b1a)),
+    a1b: await submittedApplication(t, q, familyBody(campaignA, r.a1b)),
+    a2a: await submittedApplication(t, q, familyBody(campaignA, r.a2a)),
+    b1a: await submittedApplication(t, q, familyBody(campaignB, r.b1a)),
   };
 
   const exportIds: Record<string, string> = {};
@@ -251,7 +274,11 @@ export async function securityWorld(t: TestApp): Promise<SecurityWorld> {
     outsider,
     spare,
     draft,
-    review: { id: review.id, husband: reviewBody.members[0].idNumber },
+    review: {
+      id: review.id,
+      husband: reviewBody.members[0].idNumber,
+      materialId: await aMaterialOf(t, review.id),
+    },
     notice: {
       id: notice.id,
       noticeId,
