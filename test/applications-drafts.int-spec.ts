@@ -784,8 +784,23 @@ describe('applications: drafts', () => {
       async (_who, role) => {
         const [name, regionId] = role(tree);
         const staff = await createStaff(t, admin, name, regionId);
-        // A draft is the household's own until it applies (canRead).
+        // A draft is the household's own until it applies (canRead): nor its history, nor a decision.
         expectError(await get(staff.token), 404, 'NOT_FOUND');
+        for (const path of ['history', 'history/verify']) {
+          const res = await t
+            .http()
+            .get(`/api/applications/${draft.id}/${path}`)
+            .set(bearer(staff.token));
+          expectError(res, 404, 'NOT_FOUND');
+        }
+        if (name !== 'admin') {
+          const decision = await t
+            .http()
+            .post(`/api/applications/${draft.id}/decisions`)
+            .set(bearer(staff.token))
+            .send({ decision: 'approve', opinion: '同意', signature: '王审核' });
+          expectError(decision, 404, 'NOT_FOUND');
+        }
         const ready = await submittable(t, applicant.token, family());
         await t
           .http()
@@ -804,9 +819,18 @@ describe('applications: drafts', () => {
         (r) => ['community_reviewer', r.towns[0].communities[1]],
       ],
       ['the town reviewer of the other town', (r) => ['town_reviewer', r.towns[1].id]],
-    ])('answers 404 to %s', async (_who, role) => {
+    ])('answers 404 to %s, submitted or not', async (_who, role) => {
       const [name, regionId] = role(tree);
       const staff = await createStaff(t, admin, name, regionId);
+      const ready = await submittable(t, applicant.token, family());
+      await t
+        .http()
+        .post(`/api/applications/${ready.id}/submit`)
+        .set(bearer(applicant.token))
+        .expect(200);
+      // Submitted: outside their region is what hides it.
+      const res = await t.http().get(`/api/applications/${ready.id}`).set(bearer(staff.token));
+      expectError(res, 404, 'NOT_FOUND');
       expectError(await get(staff.token), 404, 'NOT_FOUND');
     });
 

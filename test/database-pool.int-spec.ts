@@ -69,6 +69,27 @@ describe('the PostgreSQL connections’ name', () => {
     }
   }, 60_000);
 
+  // pg reads PGAPPNAME when a client is made: the runner's own must not decide these tests.
+  const runnersName = process.env.PGAPPNAME;
+  beforeEach(() => {
+    delete process.env.PGAPPNAME;
+  });
+  afterAll(() => {
+    if (runnersName === undefined) delete process.env.PGAPPNAME;
+    else process.env.PGAPPNAME = runnersName;
+  });
+
+  it('gives way to PGAPPNAME in the environment', async () => {
+    process.env.PGAPPNAME = 'from-the-environment';
+    const db = new DataSource(dataSourceOptions(loadConfig(TEST_ENV), 'housing-worker'));
+    await db.initialize();
+    try {
+      expect(await ownName(db)).toBe('from-the-environment');
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('gives way to an application_name in DATABASE_URL', async () => {
     const config = loadConfig({
       ...TEST_ENV,

@@ -10,7 +10,10 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
   if (!/^[A-Za-z0-9_-]+$/.test(name))
     throw new Error(`Unusual database name ${JSON.stringify(name)}`);
   url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
+  const client = new Client({
+    connectionString: url.toString(),
+    fallback_application_name: 'housing-migrate',
+  });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

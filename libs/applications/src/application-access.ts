@@ -28,7 +28,10 @@ export function requireReadable<T extends Application>(user: AuthUser, app: T | 
 /** Statuses in which the applicant may change the declaration and its materials. */
 export const EDITABLE_STATUSES: readonly ApplicationStatus[] = ['draft', 'returned'];
 
-/** The applicant's own application in an editable status; staff may read it but not edit (403). */
+/**
+ * The applicant's own application in an editable status. Staff may not edit:
+ * 403 on one they may read (returned), 404 on a draft, which they may not.
+ */
 export function requireEditableByApplicant(user: AuthUser, app: Application | null): Application {
   const readable = requireReadable(user, app);
   if (readable.applicantUserId !== user.id)

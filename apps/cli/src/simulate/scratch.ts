@@ -3,6 +3,9 @@ import { Client } from 'pg';
 import { AppConfig } from '@app/config';
 import { SimulationOptions } from './options';
 
+/** What pg_stat_activity shows for the connections of the simulator's own process (the service in it included). */
+export const SIMULATOR_CONNECTION_NAME = 'housing-simulate';
+
 /**
  * The environment of this run: its own database on the configured server, its
  * own Redis key prefix, the manual clock. The simulator's context and every
@@ -15,6 +18,9 @@ export function scratchEnvironment(
 ): Record<string, string> {
   const url = new URL(config.databaseUrl);
   url.pathname = `/${options.database}`;
+  // Each process names its own connections: one name given to all would merge
+  // the workers', the simulator's and the vacuum's CPU in the report.
+  url.searchParams.delete('application_name');
   return {
     DATABASE_URL: url.toString(),
     REDIS_URL: config.redisUrl,
@@ -30,7 +36,10 @@ export function scratchEnvironment(
 async function onServer<T>(databaseUrl: string, run: (c: Client) => Promise<T>): Promise<T> {
   const url = new URL(databaseUrl);
   url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
+  const client = new Client({
+    connectionString: url.toString(),
+    fallback_application_name: SIMULATOR_CONNECTION_NAME,
+  });
   await client.connect();
   try {
     return await run(client);

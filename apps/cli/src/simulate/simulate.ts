@@ -30,7 +30,7 @@ import { CpuProfile, mergeQueryTimings, profileLines } from './profile-report';
 import type { QueryTiming } from './profile-hook';
 import { formatCount, formatProgress, ProgressLine, ratePerSecond } from './progress';
 import { Random } from './random';
-import { databaseExists, deleteRedisKeys, dropDatabase, redisUsedMemory, scratchEnvironment } from './scratch'; // prettier-ignore
+import { databaseExists, deleteRedisKeys, dropDatabase, redisUsedMemory, scratchEnvironment, SIMULATOR_CONNECTION_NAME } from './scratch'; // prettier-ignore
 import { Season, SeasonResult } from './season';
 import { StandInVacuum } from './stand-in-vacuum';
 import { HouseholdPlan, planHousehold } from './season-plan';
@@ -39,8 +39,6 @@ import { createWorld, World } from './world';
 
 /** The target: a 100,000-household season in under 15 minutes with 2 workers. */
 const TARGET = { households: 100_000, minutes: 15 };
-/** What pg_stat_activity shows for the connections of the simulator's own process (the service in it included). */
-const SIMULATOR_CONNECTIONS = 'housing-simulate';
 /** The project's machine: what a CPU-bound season could use at best. */
 const CORES = 2;
 
@@ -117,7 +115,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     await prepareDatabase(simConfig.databaseUrl, opening, options);
     @Module({
       imports: [
-        CoreModule.forRoot(simConfig, SIMULATOR_CONNECTIONS),
+        CoreModule.forRoot(simConfig, SIMULATOR_CONNECTION_NAME),
         AccessModule,
         RegionsModule,
         CampaignsModule,
@@ -277,7 +275,10 @@ async function prepareDatabase(
   instant: string,
   options: SimulationOptions,
 ): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
+  const client = new Client({
+    connectionString: databaseUrl,
+    fallback_application_name: SIMULATOR_CONNECTION_NAME,
+  });
   await client.connect();
   try {
     await client.query(

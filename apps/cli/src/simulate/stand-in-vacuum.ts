@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { autovacuumOn } from '@app/database';
 
 /** What pg_stat_activity shows for the stand-in's connection: its CPU is reported apart. */
-export const STAND_IN_VACUUM_CONNECTION = 'housing-simulate-vacuum';
+export const STAND_IN_VACUUM_CONNECTION_NAME = 'housing-simulate-vacuum';
 
 /**
  * Autovacuum's work, done by the simulator when the server does not do it.
@@ -50,7 +50,7 @@ export class StandInVacuum {
   static async connect(databaseUrl: string): Promise<StandInVacuum> {
     const client = new Client({
       connectionString: databaseUrl,
-      fallback_application_name: STAND_IN_VACUUM_CONNECTION,
+      fallback_application_name: STAND_IN_VACUUM_CONNECTION_NAME,
     });
     // A connection lost between rounds, or ended by abort(): the next round fails and says so.
     client.on('error', () => undefined);
