@@ -86,6 +86,12 @@ describe('applications: drafts', () => {
 
   const family = (overrides: { area?: number; income?: number } = {}) =>
     familyBody(campaignId, community, overrides);
+  /** A ready application of `body` submitted by the applicant of `token`: its id. */
+  const submittedApplication = async (body = family(), token = applicant.token) => {
+    const ready = await submittable(t, token, body);
+    await t.http().post(`/api/applications/${ready.id}/submit`).set(bearer(token)).expect(200);
+    return ready.id;
+  };
   const post = (body: unknown, token = applicant.token) =>
     t
       .http()
@@ -682,15 +688,10 @@ describe('applications: drafts', () => {
     });
 
     it('answers 409 NOT_EDITABLE once the application is submitted', async () => {
-      const ready = await submittable(t, applicant.token, family());
-      await t
-        .http()
-        .post(`/api/applications/${ready.id}/submit`)
-        .set(bearer(applicant.token))
-        .expect(200);
-      const res = await put(ready.id, family({ area: 10 }));
+      const submitted = await submittedApplication();
+      const res = await put(submitted, family({ area: 10 }));
       expectError(res, 409, 'NOT_EDITABLE');
-      const after = await getApplication(t, applicant.token, ready.id);
+      const after = await getApplication(t, applicant.token, submitted);
       expect(after).toMatchObject({ status: 'community_review', countedArea: 30, version: 2 });
     });
 
@@ -801,15 +802,10 @@ describe('applications: drafts', () => {
             .send({ decision: 'approve', opinion: '同意', signature: '王审核' });
           expectError(decision, 404, 'NOT_FOUND');
         }
-        const ready = await submittable(t, applicant.token, family());
-        await t
-          .http()
-          .post(`/api/applications/${ready.id}/submit`)
-          .set(bearer(applicant.token))
-          .expect(200);
-        const res = await t.http().get(`/api/applications/${ready.id}`).set(bearer(staff.token));
+        const submitted = await submittedApplication();
+        const res = await t.http().get(`/api/applications/${submitted}`).set(bearer(staff.token));
         expect(res.status).toBe(200);
-        expect(res.body).toEqual(await getApplication(t, applicant.token, ready.id));
+        expect(res.body).toEqual(await getApplication(t, applicant.token, submitted));
       },
     );
 
@@ -822,14 +818,9 @@ describe('applications: drafts', () => {
     ])('answers 404 to %s, submitted or not', async (_who, role) => {
       const [name, regionId] = role(tree);
       const staff = await createStaff(t, admin, name, regionId);
-      const ready = await submittable(t, applicant.token, family());
-      await t
-        .http()
-        .post(`/api/applications/${ready.id}/submit`)
-        .set(bearer(applicant.token))
-        .expect(200);
       // Submitted: outside their region is what hides it.
-      const res = await t.http().get(`/api/applications/${ready.id}`).set(bearer(staff.token));
+      const submitted = await submittedApplication();
+      const res = await t.http().get(`/api/applications/${submitted}`).set(bearer(staff.token));
       expectError(res, 404, 'NOT_FOUND');
       expectError(await get(staff.token), 404, 'NOT_FOUND');
     });
@@ -859,11 +850,8 @@ describe('applications: drafts', () => {
       const b = await createApplicant(t);
       const [c00, c01] = tree.towns[0].communities;
       const c10 = tree.towns[1].communities[0];
-      const submittedBy = async (token: string, communityId: string) => {
-        const ready = await submittable(t, token, familyBody(campaignId, communityId));
-        await t.http().post(`/api/applications/${ready.id}/submit`).set(bearer(token)).expect(200);
-        return ready.id;
-      };
+      const submittedBy = (token: string, communityId: string) =>
+        submittedApplication(familyBody(campaignId, communityId), token);
       const submitted = await submittedBy(applicant.token, c00);
       const a00 = await createDraft(t, applicant.token, familyBody(campaignId, c00));
       const a01 = await submittedBy(applicant.token, c01);
