@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { CoreModule } from '@app/core';
+import { CONNECTION_NAMES } from '@app/database';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { ApiModule } from './api.module';
 
@@ -14,7 +15,10 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       imports: [
-        CoreModule.forRoot(config, withWorker ? 'housing-api+worker' : 'housing-api'),
+        CoreModule.forRoot(
+          config,
+          withWorker ? CONNECTION_NAMES.apiWithWorker : CONNECTION_NAMES.api,
+        ),
         ApiModule.forRoot(config),
         ...(withWorker ? [WorkerModule] : []),
       ],

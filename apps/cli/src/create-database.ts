@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { CONNECTION_NAMES } from '@app/database';
 
 /**
  * Creates the database named in the URL when it does not exist yet, so that a
@@ -12,7 +13,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
   url.pathname = '/postgres';
   const client = new Client({
     connectionString: url.toString(),
-    fallback_application_name: 'housing-migrate',
+    fallback_application_name: CONNECTION_NAMES.migrate,
   });
   await client.connect();
   try {

@@ -4,7 +4,7 @@ import { AccessModule } from '@app/access';
 import { CampaignsModule } from '@app/campaigns';
 import { loadConfig } from '@app/config';
 import { CoreModule } from '@app/core';
-import { runMigrations } from '@app/database';
+import { CONNECTION_NAMES, runMigrations } from '@app/database';
 import { RegionsModule } from '@app/regions';
 import { ensureDatabaseExists } from './create-database';
 import { seedDemo } from './seed-demo';
@@ -28,7 +28,7 @@ async function main(command: string | undefined): Promise<void> {
     const seedConfig = Object.freeze({ ...config, clock: 'system' as const });
     @Module({
       imports: [
-        CoreModule.forRoot(seedConfig, 'housing-seed-demo'),
+        CoreModule.forRoot(seedConfig, CONNECTION_NAMES.seedDemo),
         AccessModule,
         RegionsModule,
         CampaignsModule,

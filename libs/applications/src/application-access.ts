@@ -19,6 +19,11 @@ export function canRead(
   return app.status !== 'draft' && inJurisdiction(user, app.regionPath);
 }
 
+/** canRead's rule that staff see no draft, as SQL on the row named `alias` (for lists). */
+export function notADraftRow(alias: string): string {
+  return `${alias}.status <> 'draft'`;
+}
+
 /** Absent and not readable look the same: 404. */
 export function requireReadable<T extends Application>(user: AuthUser, app: T | null): T {
   if (!app || !canRead(user, app)) throw AppError.notFound('Application');

@@ -8,6 +8,7 @@ import { AppError } from '@app/http';
 import { RegionsService } from '@app/regions';
 import {
   requireEditableByApplicant,
+  notADraftRow,
   requireReadable,
   requireSamePlaceOnceSubmitted,
 } from './application-access';
@@ -142,8 +143,7 @@ export class ApplicationsService {
     if (user.role === 'applicant') {
       q.where('a.applicantUserId = :userId', { userId: user.id });
     } else {
-      // Staff never see a draft (canRead), nor count it.
-      q.where(`a.status <> 'draft'`);
+      q.where(notADraftRow('a'));
       if (user.regionPath !== null)
         q.andWhere('a.regionPath LIKE :scope', { scope: `${user.regionPath}%` });
     }

@@ -36,8 +36,21 @@ export const POOL_OPTIONS = {
  */
 const SESSION_OPTIONS = '-c plan_cache_mode=force_custom_plan';
 
-/** The name of a process's connections when it gives none (tests, scripts). */
-export const DEFAULT_CONNECTION_NAME = 'housing-survey';
+/**
+ * What `pg_stat_activity.application_name` shows for each process's
+ * connections (see `dataSourceOptions`); `default` for one that names none
+ * (tests, scripts).
+ */
+export const CONNECTION_NAMES = {
+  api: 'housing-api',
+  apiWithWorker: 'housing-api+worker',
+  worker: 'housing-worker',
+  migrate: 'housing-migrate',
+  seedDemo: 'housing-seed-demo',
+  simulator: 'housing-simulate',
+  simulatorVacuum: 'housing-simulate-vacuum',
+  default: 'housing-survey',
+} as const;
 
 /**
  * The schema changes only through migrations: `synchronize` stays off in every
@@ -51,7 +64,7 @@ export const DEFAULT_CONNECTION_NAME = 'housing-survey';
  */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'databaseUrl' | 'databaseNamedStatements'>,
-  connectionName: string = DEFAULT_CONNECTION_NAME,
+  connectionName: string = CONNECTION_NAMES.default,
 ): DataSourceOptions {
   return {
     type: 'postgres',

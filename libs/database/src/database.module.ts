@@ -2,12 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { AutovacuumCheck } from './autovacuum-check';
-import { DEFAULT_CONNECTION_NAME, dataSourceOptions } from './data-source-options';
+import { dataSourceOptions } from './data-source-options';
 
 /** TypeORM on PostgreSQL, its connections named for the process (see `dataSourceOptions`). */
 @Module({})
 export class DatabaseModule {
-  static forRoot(connectionName: string = DEFAULT_CONNECTION_NAME): DynamicModule {
+  static forRoot(connectionName?: string): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [

@@ -1,10 +1,8 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { AppConfig } from '@app/config';
+import { CONNECTION_NAMES } from '@app/database';
 import { SimulationOptions } from './options';
-
-/** What pg_stat_activity shows for the connections of the simulator's own process (the service in it included). */
-export const SIMULATOR_CONNECTION_NAME = 'housing-simulate';
 
 /**
  * The environment of this run: its own database on the configured server, its
@@ -38,7 +36,7 @@ async function onServer<T>(databaseUrl: string, run: (c: Client) => Promise<T>):
   url.pathname = '/postgres';
   const client = new Client({
     connectionString: url.toString(),
-    fallback_application_name: SIMULATOR_CONNECTION_NAME,
+    fallback_application_name: CONNECTION_NAMES.simulator,
   });
   await client.connect();
   try {

@@ -14,7 +14,7 @@ import { CampaignsModule } from '@app/campaigns';
 import { Clock } from '@app/clock';
 import { AppConfig, loadConfig } from '@app/config';
 import { CoreModule } from '@app/core';
-import { runMigrations } from '@app/database';
+import { CONNECTION_NAMES, runMigrations } from '@app/database';
 import { MaterialRequirement } from '@app/domain';
 import { RegionsModule } from '@app/regions';
 import { WorkingDaysModule, WorkingDaysService } from '@app/working-days';
@@ -30,7 +30,7 @@ import { CpuProfile, mergeQueryTimings, profileLines } from './profile-report';
 import type { QueryTiming } from './profile-hook';
 import { formatCount, formatProgress, ProgressLine, ratePerSecond } from './progress';
 import { Random } from './random';
-import { databaseExists, deleteRedisKeys, dropDatabase, redisUsedMemory, scratchEnvironment, SIMULATOR_CONNECTION_NAME } from './scratch'; // prettier-ignore
+import { databaseExists, deleteRedisKeys, dropDatabase, redisUsedMemory, scratchEnvironment } from './scratch'; // prettier-ignore
 import { Season, SeasonResult } from './season';
 import { StandInVacuum } from './stand-in-vacuum';
 import { HouseholdPlan, planHousehold } from './season-plan';
@@ -115,7 +115,7 @@ export async function simulate(config: AppConfig, args: readonly string[]): Prom
     await prepareDatabase(simConfig.databaseUrl, opening, options);
     @Module({
       imports: [
-        CoreModule.forRoot(simConfig, SIMULATOR_CONNECTION_NAME),
+        CoreModule.forRoot(simConfig, CONNECTION_NAMES.simulator),
         AccessModule,
         RegionsModule,
         CampaignsModule,
@@ -277,7 +277,7 @@ async function prepareDatabase(
 ): Promise<void> {
   const client = new Client({
     connectionString: databaseUrl,
-    fallback_application_name: SIMULATOR_CONNECTION_NAME,
+    fallback_application_name: CONNECTION_NAMES.simulator,
   });
   await client.connect();
   try {

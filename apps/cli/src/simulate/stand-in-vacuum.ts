@@ -1,9 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { autovacuumOn } from '@app/database';
-
-/** What pg_stat_activity shows for the stand-in's connection: its CPU is reported apart. */
-export const STAND_IN_VACUUM_CONNECTION_NAME = 'housing-simulate-vacuum';
+import { autovacuumOn, CONNECTION_NAMES } from '@app/database';
 
 /**
  * Autovacuum's work, done by the simulator when the server does not do it.
@@ -50,7 +47,8 @@ export class StandInVacuum {
   static async connect(databaseUrl: string): Promise<StandInVacuum> {
     const client = new Client({
       connectionString: databaseUrl,
-      fallback_application_name: STAND_IN_VACUUM_CONNECTION_NAME,
+      // Its own name: its CPU is reported apart from the simulator's.
+      fallback_application_name: CONNECTION_NAMES.simulatorVacuum,
     });
     // A connection lost between rounds, or ended by abort(): the next round fails and says so.
     client.on('error', () => undefined);
