@@ -113,4 +113,26 @@ describe("a command's wait for its job (real BullMQ and Redis)", () => {
         expect(events.listenerCount(event as 'completed')).toBe(0);
     expect(queue.listenerCount('closing')).toBe(0);
   });
+
+  it("answers 'existing' when the add finds the job there already, ended or not, and stops listening", async () => {
+    // The worker runs since the first test. A replayed command's job: ended, and still delayed.
+    const ended = await queue.add('fine', {}, { jobId: 'again-ended' });
+    await waitForJob(ended, events);
+    await queue.add('fine', {}, { jobId: 'again-waiting', delay: 60_000 });
+    const addAgain = (jobId: string) => () => queue.add('fine', {}, { jobId, delay: 60_000 });
+
+    const heard = await Promise.all(
+      ['again-ended', 'again-waiting', 'again-new'].map((jobId) =>
+        addAndWait(queue, events, jobId, addAgain(jobId), () => 300).catch(
+          (e: AppError) => `${e.status} ${e.code}`,
+        ),
+      ),
+    );
+
+    // A new job delayed past the wait is pending; one found is reported, not waited for.
+    expect(heard).toEqual(['existing', 'existing', '503 TRANSITION_PENDING']);
+    for (const id of ['again-ended', 'again-waiting', 'again-new'])
+      for (const event of [`completed:${id}`, `failed:${id}`, `duplicated:${id}`])
+        expect(events.listenerCount(event as 'completed')).toBe(0);
+  });
 });

@@ -409,6 +409,27 @@ describe('review decisions', () => {
       expect(await countRows(t, ['notices'])).toEqual({ notices: 1 });
     });
 
+    it('answers a replay whose job Redis no longer holds with the first answer, applying nothing', async () => {
+      // Completed jobs are kept an hour: a later replay adds the job again, and the
+      // worker answers the outcome recorded under its id.
+      const { id, token } = await submitted();
+      const first = await keyed(id, 'decision-late', { decision: 'approve' });
+      expect(first.status).toBe(200);
+      const queue = t.app.get(TransitionQueue).queue;
+      const [job] = (await queue.getCompleted()).filter((j) => j.data.applicationId === id);
+      expect(job.name).toBe('decide');
+      await job.remove();
+
+      const replay = await keyed(id, 'decision-late', { decision: 'approve' });
+
+      expect(replay.status).toBe(200);
+      expect(replay.body).toEqual(first.body);
+      expect((await historyOf(t, id, token)).map((e) => e.type)).toEqual(['submit', 'approve']);
+      expect(await countRows(t, ['notices'])).toEqual({ notices: 1 });
+      // The job ran again and answered what was recorded.
+      expect(await queue.getJobState(job.id!)).toBe('completed');
+    });
+
     it('answers the first answer to the same key with another body, and does not apply the other body', async () => {
       const { id, token } = await submitted();
 

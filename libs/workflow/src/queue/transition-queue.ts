@@ -129,10 +129,10 @@ export class TransitionQueue implements OnApplicationShutdown {
   }
 
   /**
-   * Queues a command and waits for its outcome. A replay answers what was
-   * recorded without queueing again, and puts a job of it that failed for
-   * good back in the queue (the client asking again gives it fresh attempts);
-   * a fresh job skips both (round trips less per command).
+   * Queues a command and waits for its outcome, then reads the outcome where
+   * the worker recorded it. A replay answers the first answer, and puts a job
+   * of it that failed for good back in the queue (the client asking again
+   * gives it fresh attempts): see queueAndWait.
    *
    * PostgreSQL or Redis out of reach is 503 TRANSITION_PENDING for a command
    * with an Idempotency-Key, whatever was done: its repeat answers the
@@ -166,48 +166,47 @@ export class TransitionQueue implements OnApplicationShutdown {
     { jobId, replayable }: CommandJob,
   ): Promise<JobOutcome> {
     const deadline = performance.now() + TRANSITION_WAIT_MS;
-    if (replayable) {
-      const recorded = await this.recordedOutcome(jobId);
-      if (recorded) return recorded;
-      const { job, events } = await byDeadline(this.queueReplay(name, data, jobId), deadline);
-      await waitForJob(job, events, deadline - performance.now());
-    } else {
-      await this.runFresh(name, data, jobId, deadline);
-    }
+    await this.queueAndWait(name, data, { jobId, replayable }, deadline);
     // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
     const outcome = await this.recordedOutcome(jobId);
     if (!outcome) throw new Error(`job ${jobId} finished without a recorded outcome`);
     return outcome;
   }
 
-  /** A job under a fresh id, added and waited for (see addAndWait). */
-  private async runFresh<N extends TransitionJobName>(
+  /**
+   * The command's job, added and waited for (see addAndWait), in one Redis
+   * call. Under a replayed command's id the add may find the job there already
+   * (the client repeats it after a 503, or after an answer it lost), which
+   * BullMQ reports as a `duplicated` event; only then is Redis asked about it:
+   * one that failed for good is put back with fresh attempts, and its end is
+   * waited for as BullMQ waits (it may have ended before the listening began).
+   *
+   * A replayed command's job no longer in Redis (completed jobs are kept an
+   * hour, KEEP_COMPLETED) is added again, and the worker finds the outcome
+   * recorded under its id and answers it, changing nothing (as for a
+   * redelivery: TransitionEngine). So the recorded outcome is not read before
+   * queueing: a replay that late is rare, and the read cost every command
+   * with a key a round trip.
+   */
+  private async queueAndWait<N extends TransitionJobName>(
     name: N,
     data: TransitionJobs[N],
-    jobId: string,
+    { jobId, replayable }: CommandJob,
     deadline: number,
   ): Promise<void> {
     const events = await byDeadline(this.events(), deadline);
-    const add = () => byDeadline(this.queue.add(name, data, { jobId, ...JOB_OPTIONS }), deadline);
+    let job: Job | undefined;
+    const add = async () =>
+      (job = await byDeadline(this.queue.add(name, data, { jobId, ...JOB_OPTIONS }), deadline));
     const left = () => deadline - performance.now();
-    if (!this.eventsFlowing) {
-      // A new reader is ready before its first read of the stream reaches Redis: an
-      // end in between would go unheard. Until it has heard an event, ask as BullMQ does.
-      return waitForJob(await add(), events, left());
-    }
-    await addAndWait(this.queue, events, jobId, add, left);
-  }
-
-  /** A replayed command's job (it may exist, and have ended), with the reader that will hear its end. */
-  private async queueReplay<N extends TransitionJobName>(
-    name: N,
-    data: TransitionJobs[N],
-    jobId: string,
-  ): Promise<{ job: Job; events: QueueEvents }> {
-    await this.retryFailed(jobId);
-    const events = await this.events();
-    const job = await this.queue.add(name, data, { jobId, ...JOB_OPTIONS });
-    return { job, events };
+    // A new reader is ready before its first read of the stream reaches Redis: an end
+    // in between would go unheard. Until it has heard an event, Redis is asked as BullMQ does.
+    const heard = this.eventsFlowing
+      ? await addAndWait(this.queue, events, jobId, add, left)
+      : await add().then(() => 'unheard' as const);
+    if (heard === 'ended') return;
+    if (replayable) await byDeadline(this.retryFailed(jobId), deadline);
+    await waitForJob(job!, events, left());
   }
 
   /**
@@ -409,11 +408,16 @@ export async function waitForJob(
 }
 
 /**
- * Adds a job under an id never used before and waits for it, answered as
- * `waitForJob` answers. Its end is listened for before the job is added, so it
- * cannot end unheard, and Redis need not be asked whether it has ended already:
- * BullMQ's waitUntilFinished listens once the job exists and then asks, a
- * script call per command. `events` must be listening already.
+ * Adds a job and waits for it, answered as `waitForJob` answers. Its end is
+ * listened for before the job is added, so it cannot end unheard, and Redis
+ * need not be asked whether it has ended already: BullMQ's waitUntilFinished
+ * listens once the job exists and then asks, a script call per command.
+ * `events` must be listening already.
+ *
+ * 'existing' when the add found a job under this id instead (BullMQ's
+ * `duplicated` event) before any end was heard: that job may have ended
+ * before the listening began, so the caller asks Redis (waitForJob). Under an
+ * id never used before, the answer is 'ended'.
  */
 export async function addAndWait(
   queue: Queue,
@@ -421,7 +425,7 @@ export async function addAndWait(
   jobId: string,
   add: () => Promise<Job>,
   waitMs: () => number,
-): Promise<void> {
+): Promise<'ended' | 'existing'> {
   const end = new JobEnd(events, queue, jobId);
   let job: Job;
   try {
@@ -430,13 +434,13 @@ export async function addAndWait(
     end.stop();
     throw error;
   }
-  await settleWait(job, end.within(waitMs()));
+  return settleWait(job, end.within(waitMs()));
 }
 
 /** The wait for `job`'s end, answered as `waitForJob` says. */
-async function settleWait(job: Job, wait: Promise<unknown>): Promise<void> {
+async function settleWait<T>(job: Job, wait: Promise<T>): Promise<T> {
   try {
-    await wait;
+    return await wait;
   } catch {
     if (await failedForGood(job)) {
       throw new AppError(500, 'TRANSITION_FAILED', 'The change could not be applied');
@@ -446,25 +450,32 @@ async function settleWait(job: Job, wait: Promise<unknown>): Promise<void> {
 }
 
 /**
- * The end of a job not added yet, heard from the queue's events as BullMQ's
- * waitUntilFinished hears it (`completed:<id>`, `failed:<id>`, the queue
- * closing), without its check of Redis: listening before the job exists, no
- * end can come first. The reader must be listening already (`events()`).
+ * The end of a job about to be added, heard from the queue's events as
+ * BullMQ's waitUntilFinished hears it (`completed:<id>`, `failed:<id>`, the
+ * queue closing), without its check of Redis: listening before the job is
+ * added, no end can come first. Unless the add finds a job there already
+ * (`duplicated:<id>`), which may have ended before: that is reported, not
+ * waited for. The reader must be listening already (`events()`).
  */
 class JobEnd {
-  private readonly ended: Promise<void>;
+  private readonly ended: Promise<'ended' | 'existing'>;
   private stopListening: () => void = () => undefined;
 
   constructor(events: QueueEvents, queue: Queue, jobId: string) {
     // BullMQ emits these per job id, and 'closing', outside its typed events.
     const reader = events as unknown as EventEmitter;
     const closing = queue as unknown as EventEmitter;
-    this.ended = new Promise<void>((resolve, reject) => {
+    this.ended = new Promise<'ended' | 'existing'>((resolve, reject) => {
       const completed = `completed:${jobId}`;
       const failed = `failed:${jobId}`;
+      const duplicated = `duplicated:${jobId}`;
       const onCompleted = () => {
         this.stop();
-        resolve();
+        resolve('ended');
+      };
+      const onDuplicated = () => {
+        this.stop();
+        resolve('existing');
       };
       const onFailed = (args: { failedReason?: string } | string) => {
         this.stop();
@@ -472,10 +483,12 @@ class JobEnd {
       };
       reader.on(completed, onCompleted);
       reader.on(failed, onFailed);
+      reader.on(duplicated, onDuplicated);
       closing.on('closing', onFailed);
       this.stopListening = () => {
         reader.removeListener(completed, onCompleted);
         reader.removeListener(failed, onFailed);
+        reader.removeListener(duplicated, onDuplicated);
         closing.removeListener('closing', onFailed);
       };
     });
@@ -483,8 +496,11 @@ class JobEnd {
     this.ended.catch(() => undefined);
   }
 
-  /** Resolves when the job completes; rejects when it fails, the queue closes, or `waitMs` passes. */
-  within(waitMs: number): Promise<void> {
+  /**
+   * Resolves when the job completes, or the add found one there already;
+   * rejects when it fails, the queue closes, or `waitMs` passes.
+   */
+  within(waitMs: number): Promise<'ended' | 'existing'> {
     return within(this.ended, Math.max(1, Math.round(waitMs)), () => {
       this.stop();
       throw new Error('no end of the job was heard in time');
