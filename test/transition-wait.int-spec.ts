@@ -134,5 +134,21 @@ describe("a command's wait for its job (real BullMQ and Redis)", () => {
     for (const id of ['again-ended', 'again-waiting', 'again-new'])
       for (const event of [`completed:${id}`, `failed:${id}`, `duplicated:${id}`])
         expect(events.listenerCount(event as 'completed')).toBe(0);
+    expect(queue.listenerCount('closing')).toBe(0);
+  });
+
+  it("answers 'existing' for a failure heard under an id that may hold a job, and 500 otherwise", async () => {
+    // An earlier attempt's failure may be read from the stream before the add's `duplicated`.
+    const heard = await Promise.all(
+      [true, false].map((mayExist) => {
+        const jobId = `broken-again-${mayExist}`;
+        const add = () => queue.add('broken', {}, { jobId, attempts: 1 });
+        return addAndWait(queue, events, jobId, add, () => 10_000, { mayExist }).catch(
+          (e: AppError) => `${e.status} ${e.code}`,
+        );
+      }),
+    );
+
+    expect(heard).toEqual(['existing', '500 TRANSITION_FAILED']);
   });
 });

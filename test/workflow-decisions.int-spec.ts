@@ -409,25 +409,55 @@ describe('review decisions', () => {
       expect(await countRows(t, ['notices'])).toEqual({ notices: 1 });
     });
 
+    /** The completed job of the keyed decision on `id`, which Redis keeps an hour. */
+    async function completedDecision(id: string) {
+      const queue = t.app.get(TransitionQueue).queue;
+      const jobs = await queue.getCompleted();
+      const [job] = jobs.filter((j) => j.name === 'decide' && j.data.applicationId === id);
+      expect(job).toBeDefined();
+      return job;
+    }
+
     it('answers a replay whose job Redis no longer holds with the first answer, applying nothing', async () => {
       // Completed jobs are kept an hour: a later replay adds the job again, and the
-      // worker answers the outcome recorded under its id.
+      // worker answers the outcome recorded under its id. The application has moved
+      // on meanwhile, to where the same decision could be applied again.
       const { id, token } = await submitted();
-      const first = await keyed(id, 'decision-late', { decision: 'approve' });
-      expect(first.status).toBe(200);
-      const queue = t.app.get(TransitionQueue).queue;
-      const [job] = (await queue.getCompleted()).filter((j) => j.data.applicationId === id);
-      expect(job.name).toBe('decide');
+      const first = await keyed(id, 'decision-late', { decision: 'return' });
+      expect(first.body).toMatchObject({ status: 'returned' });
+      expect((await submit(t, id, token)).body).toMatchObject({ status: 'community_review' });
+      const job = await completedDecision(id);
       await job.remove();
 
-      const replay = await keyed(id, 'decision-late', { decision: 'approve' });
+      const replay = await keyed(id, 'decision-late', { decision: 'return' });
 
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual(first.body);
-      expect((await historyOf(t, id, token)).map((e) => e.type)).toEqual(['submit', 'approve']);
-      expect(await countRows(t, ['notices'])).toEqual({ notices: 1 });
+      const history = await historyOf(t, id, token);
+      expect(history.filter((e) => e.type === 'return')).toHaveLength(1);
+      expect((await getApplication(t, id, token)).status).toBe('community_review');
       // The job ran again and answered what was recorded.
-      expect(await queue.getJobState(job.id!)).toBe('completed');
+      expect(await t.app.get(TransitionQueue).queue.getJobState(job.id!)).toBe('completed');
+    });
+
+    it('answers a repeat whose job is still pending with the outcome recorded, without waiting for it', async () => {
+      // As when a worker dies after its commit: the job waits to be delivered again.
+      const { id } = await submitted();
+      const first = await keyed(id, 'decision-pending', { decision: 'approve' });
+      const done = await completedDecision(id);
+      await done.remove();
+      const transitions = t.app.get(TransitionQueue);
+      await transitions.queue.add(done.name, done.data, { jobId: done.id, delay: 60_000 });
+      const askedRedis = jest.spyOn(transitions, 'retryFailed');
+
+      const repeat = await keyed(id, 'decision-pending', { decision: 'approve' });
+
+      expect(repeat.status).toBe(200);
+      expect(repeat.body).toEqual(first.body);
+      expect(askedRedis).not.toHaveBeenCalled();
+      expect(await transitions.queue.getJobState(done.id!)).toBe('delayed');
+      askedRedis.mockRestore();
+      await transitions.queue.remove(done.id!);
     });
 
     it('answers the first answer to the same key with another body, and does not apply the other body', async () => {

@@ -504,7 +504,7 @@ export class Season {
     }
   }
 
-  /** Jobs finished are kept in Redis for replays (the outcome is in PostgreSQL): a season clears them daily. */
+  /** Completed jobs are kept in Redis an hour (KEEP_COMPLETED), a season's days in seconds: it clears them daily. */
   static async cleanCompleted(queue: TransitionQueue): Promise<number> {
     return (await queue.queue.clean(0, 0, 'completed')).length;
   }

@@ -79,7 +79,7 @@ export class TransitionQueue implements OnApplicationShutdown {
    * process that waits for outcomes (the API) needs it, not a worker.
    */
   private eventsReader?: QueueEvents;
-  /** The reader has heard an event, so its reads of the stream reach Redis (see runFresh). */
+  /** The reader has heard an event, so its reads of the stream reach Redis (see queueAndWait). */
   private eventsFlowing = false;
   private missingJobsDefined = false;
 
@@ -166,34 +166,45 @@ export class TransitionQueue implements OnApplicationShutdown {
     { jobId, replayable }: CommandJob,
   ): Promise<JobOutcome> {
     const deadline = performance.now() + TRANSITION_WAIT_MS;
-    await this.queueAndWait(name, data, { jobId, replayable }, deadline);
+    let found: JobOutcome | null;
+    try {
+      found = await this.queueAndWait(name, data, { jobId, replayable }, deadline);
+    } catch (error) {
+      // A repeat whose answer is recorded gets it, whatever became of the wait for its
+      // job: Redis away, a backlog ahead of a job added again, its worker gone.
+      const recorded = replayable ? await this.recordedOutcome(jobId).catch(() => null) : null;
+      if (recorded) return recorded;
+      throw error;
+    }
     // The job hands back only a receipt (JobReceipt): the answer is read where it was recorded.
-    const outcome = await this.recordedOutcome(jobId);
+    const outcome = found ?? (await this.recordedOutcome(jobId));
     if (!outcome) throw new Error(`job ${jobId} finished without a recorded outcome`);
     return outcome;
   }
 
   /**
    * The command's job, added and waited for (see addAndWait), in one Redis
-   * call. Under a replayed command's id the add may find the job there already
-   * (the client repeats it after a 503, or after an answer it lost), which
-   * BullMQ reports as a `duplicated` event; only then is Redis asked about it:
-   * one that failed for good is put back with fresh attempts, and its end is
-   * waited for as BullMQ waits (it may have ended before the listening began).
+   * call. Under a repeated command's id (an Idempotency-Key) the add may find
+   * the job there already: BullMQ then adds nothing and reports a
+   * `duplicated` event, and only then is more asked. The outcome recorded
+   * under the id, which is answered if there is one (the worker may have
+   * died after its commit, leaving the job to be redelivered seconds later);
+   * else Redis: a job that failed for good is put back with fresh attempts,
+   * and the job's end is waited for as BullMQ waits (it may have ended
+   * before the listening began). Answers the outcome when it read it.
    *
-   * A replayed command's job no longer in Redis (completed jobs are kept an
-   * hour, KEEP_COMPLETED) is added again, and the worker finds the outcome
+   * A repeat whose job Redis no longer holds (completed jobs are kept an
+   * hour, KEEP_COMPLETED) adds it again, and the worker finds the outcome
    * recorded under its id and answers it, changing nothing (as for a
-   * redelivery: TransitionEngine). So the recorded outcome is not read before
-   * queueing: a replay that late is rare, and the read cost every command
-   * with a key a round trip.
+   * redelivery: TransitionEngine). So nothing is read before queueing: a
+   * read before every command with a key cost a round trip, for repeats only.
    */
   private async queueAndWait<N extends TransitionJobName>(
     name: N,
     data: TransitionJobs[N],
     { jobId, replayable }: CommandJob,
     deadline: number,
-  ): Promise<void> {
+  ): Promise<JobOutcome | null> {
     const events = await byDeadline(this.events(), deadline);
     let job: Job | undefined;
     const add = async () =>
@@ -202,11 +213,16 @@ export class TransitionQueue implements OnApplicationShutdown {
     // A new reader is ready before its first read of the stream reaches Redis: an end
     // in between would go unheard. Until it has heard an event, Redis is asked as BullMQ does.
     const heard = this.eventsFlowing
-      ? await addAndWait(this.queue, events, jobId, add, left)
+      ? await addAndWait(this.queue, events, jobId, add, left, { mayExist: replayable })
       : await add().then(() => 'unheard' as const);
-    if (heard === 'ended') return;
-    if (replayable) await byDeadline(this.retryFailed(jobId), deadline);
+    if (heard === 'ended') return null;
+    if (replayable) {
+      const recorded = await this.recordedOutcome(jobId);
+      if (recorded) return recorded;
+      await byDeadline(this.retryFailed(jobId), deadline);
+    }
     await waitForJob(job!, events, left());
+    return null;
   }
 
   /**
@@ -416,8 +432,10 @@ export async function waitForJob(
  *
  * 'existing' when the add found a job under this id instead (BullMQ's
  * `duplicated` event) before any end was heard: that job may have ended
- * before the listening began, so the caller asks Redis (waitForJob). Under an
- * id never used before, the answer is 'ended'.
+ * before the listening began, so the caller asks (waitForJob). Under an id
+ * never used before, the answer is 'ended'. With `mayExist` (a repeated
+ * command's id), a failure heard is 'existing' too: it may be the end of an
+ * earlier attempt, read from the stream before the add's `duplicated`.
  */
 export async function addAndWait(
   queue: Queue,
@@ -425,6 +443,7 @@ export async function addAndWait(
   jobId: string,
   add: () => Promise<Job>,
   waitMs: () => number,
+  { mayExist = false } = {},
 ): Promise<'ended' | 'existing'> {
   const end = new JobEnd(events, queue, jobId);
   let job: Job;
@@ -434,7 +453,11 @@ export async function addAndWait(
     end.stop();
     throw error;
   }
-  return settleWait(job, end.within(waitMs()));
+  const ended = end.within(waitMs());
+  if (!mayExist) return settleWait(job, ended);
+  return ended.catch((error: unknown) =>
+    error instanceof NoEndInTime ? settleWait(job, ended) : ('existing' as const),
+  );
 }
 
 /** The wait for `job`'s end, answered as `waitForJob` says. */
@@ -452,10 +475,11 @@ async function settleWait<T>(job: Job, wait: Promise<T>): Promise<T> {
 /**
  * The end of a job about to be added, heard from the queue's events as
  * BullMQ's waitUntilFinished hears it (`completed:<id>`, `failed:<id>`, the
- * queue closing), without its check of Redis: listening before the job is
- * added, no end can come first. Unless the add finds a job there already
- * (`duplicated:<id>`), which may have ended before: that is reported, not
- * waited for. The reader must be listening already (`events()`).
+ * queue closing), without its check of Redis: listening before a job under
+ * a new id is added, no end can come first. Under an id that may hold a job
+ * already, the add reports finding it (`duplicated:<id>`), and that job may
+ * have ended before, or its end, not yet read from the stream, may be heard
+ * first (see addAndWait). The reader must be listening already (`events()`).
  */
 class JobEnd {
   private readonly ended: Promise<'ended' | 'existing'>;
@@ -503,12 +527,19 @@ class JobEnd {
   within(waitMs: number): Promise<'ended' | 'existing'> {
     return within(this.ended, Math.max(1, Math.round(waitMs)), () => {
       this.stop();
-      throw new Error('no end of the job was heard in time');
+      throw new NoEndInTime();
     });
   }
 
   stop(): void {
     this.stopListening();
+  }
+}
+
+/** The wait for a job's end outlasted the time it had. */
+class NoEndInTime extends Error {
+  constructor() {
+    super('no end of the job was heard in time');
   }
 }
 
