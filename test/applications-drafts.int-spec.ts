@@ -10,6 +10,7 @@ import {
   setClock,
   submittable,
   uploadMaterial,
+  submittedApplication,
 } from './factories/applications.factory';
 import { createCampaign } from './factories/campaigns.factory';
 import { createRegionTree, RegionTree } from './factories/regions.factory';
@@ -87,11 +88,8 @@ describe('applications: drafts', () => {
   const family = (overrides: { area?: number; income?: number } = {}) =>
     familyBody(campaignId, community, overrides);
   /** A ready application of `body` submitted by the applicant of `token`: its id. */
-  const submittedApplication = async (body = family(), token = applicant.token) => {
-    const ready = await submittable(t, token, body);
-    await t.http().post(`/api/applications/${ready.id}/submit`).set(bearer(token)).expect(200);
-    return ready.id;
-  };
+  const submittedId = async (body = family(), token = applicant.token) =>
+    (await submittedApplication(t, token, body)).id;
   const post = (body: unknown, token = applicant.token) =>
     t
       .http()
@@ -688,7 +686,7 @@ describe('applications: drafts', () => {
     });
 
     it('answers 409 NOT_EDITABLE once the application is submitted', async () => {
-      const submitted = await submittedApplication();
+      const submitted = await submittedId();
       const res = await put(submitted, family({ area: 10 }));
       expectError(res, 409, 'NOT_EDITABLE');
       const after = await getApplication(t, applicant.token, submitted);
@@ -802,7 +800,7 @@ describe('applications: drafts', () => {
             .send({ decision: 'approve', opinion: '同意', signature: '王审核' });
           expectError(decision, 404, 'NOT_FOUND');
         }
-        const submitted = await submittedApplication();
+        const submitted = await submittedId();
         const res = await t.http().get(`/api/applications/${submitted}`).set(bearer(staff.token));
         expect(res.status).toBe(200);
         expect(res.body).toEqual(await getApplication(t, applicant.token, submitted));
@@ -819,7 +817,7 @@ describe('applications: drafts', () => {
       const [name, regionId] = role(tree);
       const staff = await createStaff(t, admin, name, regionId);
       // Submitted: outside their region is what hides it.
-      const submitted = await submittedApplication();
+      const submitted = await submittedId();
       const res = await t.http().get(`/api/applications/${submitted}`).set(bearer(staff.token));
       expectError(res, 404, 'NOT_FOUND');
       expectError(await get(staff.token), 404, 'NOT_FOUND');
@@ -851,7 +849,7 @@ describe('applications: drafts', () => {
       const [c00, c01] = tree.towns[0].communities;
       const c10 = tree.towns[1].communities[0];
       const submittedBy = (token: string, communityId: string) =>
-        submittedApplication(familyBody(campaignId, communityId), token);
+        submittedId(familyBody(campaignId, communityId), token);
       const submitted = await submittedBy(applicant.token, c00);
       const a00 = await createDraft(t, applicant.token, familyBody(campaignId, c00));
       const a01 = await submittedBy(applicant.token, c01);

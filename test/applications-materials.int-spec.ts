@@ -13,8 +13,9 @@ import {
   MaterialTarget,
   PDF,
   PNG,
-  submittable,
   uploadMaterial,
+  submitApplication,
+  submittedApplication,
   uploadMissingMaterials,
 } from './factories/applications.factory';
 import { createCampaign } from './factories/campaigns.factory';
@@ -306,12 +307,7 @@ describe('applications: materials', () => {
     });
 
     it('answers 409 NOT_EDITABLE once the application is submitted, leaving nothing', async () => {
-      const ready = await submittable(t, owner.token, familyBody(campaignId, community));
-      await t
-        .http()
-        .post(`/api/applications/${ready.id}/submit`)
-        .set(bearer(owner.token))
-        .expect(200);
+      const ready = await submittedApplication(t, owner.token, familyBody(campaignId, community));
       const res = await leavesNothing(() =>
         upload({ type: 'survey_form' }, {}, owner.token, ready.id),
       );
@@ -341,11 +337,7 @@ describe('applications: materials', () => {
     /** The draft, its other materials uploaded, submitted: staff may see it now. */
     const submitDraft = async () => {
       await uploadMissingMaterials(t, owner.token, draft.id);
-      await t
-        .http()
-        .post(`/api/applications/${draft.id}/submit`)
-        .set(bearer(owner.token))
-        .expect(200);
+      await submitApplication(t, owner.token, draft.id);
     };
 
     it('gives the community reviewer of its community the file once submitted, not before', async () => {

@@ -9,6 +9,9 @@ const { connection, prefix: queuePrefix } = queueConnection(loadConfig(TEST_ENV)
 const prefix = `${queuePrefix}-wait`;
 const QUEUE = 'transition-wait';
 
+/** The API's answer for a wait that ended in an error: its status and code. */
+const answerFor = (error: AppError): string => `${error.status} ${error.code}`;
+
 /** How a command's wait for its job ends, as the API answers it. */
 async function answerOf(job: Job, events: QueueEvents): Promise<string> {
   try {
@@ -16,7 +19,7 @@ async function answerOf(job: Job, events: QueueEvents): Promise<string> {
     return 'finished';
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return `${error.status} ${error.code}`;
+    return answerFor(error);
   }
 }
 
@@ -45,7 +48,7 @@ async function freshAnswerOf(
     return { answer: 'finished', askedIfFinished };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return { answer: `${error.status} ${error.code}`, askedIfFinished };
+    return { answer: answerFor(error), askedIfFinished };
   }
 }
 
@@ -123,9 +126,7 @@ describe("a command's wait for its job (real BullMQ and Redis)", () => {
 
     const heard = await Promise.all(
       ['again-ended', 'again-waiting', 'again-new'].map((jobId) =>
-        addAndWait(queue, events, jobId, addAgain(jobId), () => 300).catch(
-          (e: AppError) => `${e.status} ${e.code}`,
-        ),
+        addAndWait(queue, events, jobId, addAgain(jobId), () => 300).catch(answerFor),
       ),
     );
 
@@ -143,9 +144,7 @@ describe("a command's wait for its job (real BullMQ and Redis)", () => {
       [true, false].map((mayExist) => {
         const jobId = `broken-again-${mayExist}`;
         const add = () => queue.add('broken', {}, { jobId, attempts: 1 });
-        return addAndWait(queue, events, jobId, add, () => 10_000, { mayExist }).catch(
-          (e: AppError) => `${e.status} ${e.code}`,
-        );
+        return addAndWait(queue, events, jobId, add, () => 10_000, { mayExist }).catch(answerFor);
       }),
     );
 

@@ -166,6 +166,30 @@ export async function submittable(
   return uploadMissingMaterials(t, token, draft.id);
 }
 
+/** The applicant submits the application (POST …/submit, 200 expected); returns it then. */
+export async function submitApplication(
+  t: TestApp,
+  token: string,
+  applicationId: string,
+): Promise<ApplicationView> {
+  const res = await t
+    .http()
+    .post(`/api/applications/${applicationId}/submit`)
+    .set('authorization', `Bearer ${token}`);
+  if (res.status !== 200)
+    throw new Error(`submit refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as ApplicationView;
+}
+
+/** A draft with every material on file, submitted: in review at its community. */
+export async function submittedApplication(
+  t: TestApp,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<ApplicationView> {
+  return submitApplication(t, token, (await submittable(t, token, body)).id);
+}
+
 /** Moves the manual clock (admin); it never goes back. */
 export async function setClock(t: TestApp, adminToken: string, now: string): Promise<void> {
   await t

@@ -4,7 +4,7 @@ import {
   createDraft,
   familyBody,
   returnForMaterials,
-  submittable,
+  submittedApplication,
   uploadMaterial,
 } from '../factories/applications.factory';
 import { createCampaign } from '../factories/campaigns.factory';
@@ -76,14 +76,8 @@ describe('security: headers and error bodies', () => {
     ).id;
     const material = await uploadMaterial(t, applicant.token, draftId, { type: 'survey_form' });
     materialId = (material.body as { id: string }).id;
-    returnedId = (
-      await submittable(t, applicant.token, familyBody(campaignId, tree.towns[0].communities[0]))
-    ).id;
-    await t
-      .http()
-      .post(`/api/applications/${returnedId}/submit`)
-      .set('authorization', `Bearer ${applicant.token}`)
-      .expect(200);
+    const body = familyBody(campaignId, tree.towns[0].communities[0]);
+    returnedId = (await submittedApplication(t, applicant.token, body)).id;
     await returnForMaterials(t, { token: reviewer, name: '王审核' }, returnedId);
     await t.http().post('/api/auth/register').send(taken).expect(201);
   });
