@@ -112,6 +112,17 @@ export function uploadMaterial(
   });
 }
 
+/** The answer's body when it has `status`; otherwise the setup step failed, and says how. */
+function bodyIfStatus(
+  res: { status: number; body: unknown },
+  status: number,
+  step: string,
+): ApplicationView {
+  if (res.status !== status)
+    throw new Error(`${step} refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as ApplicationView;
+}
+
 /** Creates a draft through the API (201) and returns the view it answered with. */
 export async function createDraft(
   t: TestApp,
@@ -123,9 +134,7 @@ export async function createDraft(
     .post('/api/applications')
     .set('authorization', `Bearer ${token}`)
     .send(body);
-  if (res.status !== 201)
-    throw new Error(`draft refused: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as ApplicationView;
+  return bodyIfStatus(res, 201, 'draft');
 }
 
 export async function getApplication(
@@ -149,9 +158,7 @@ export async function uploadMissingMaterials(
 ): Promise<ApplicationView> {
   const { missingMaterials } = await getApplication(t, token, applicationId);
   for (const target of missingMaterials) {
-    const res = await uploadMaterial(t, token, applicationId, target);
-    if (res.status !== 201)
-      throw new Error(`upload refused: ${res.status} ${JSON.stringify(res.body)}`);
+    bodyIfStatus(await uploadMaterial(t, token, applicationId, target), 201, 'upload');
   }
   return getApplication(t, token, applicationId);
 }
@@ -176,9 +183,7 @@ export async function submitApplication(
     .http()
     .post(`/api/applications/${applicationId}/submit`)
     .set('authorization', `Bearer ${token}`);
-  if (res.status !== 200)
-    throw new Error(`submit refused: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as ApplicationView;
+  return bodyIfStatus(res, 200, 'submit');
 }
 
 /** A draft with every material on file, submitted: in review at its community. */
@@ -211,7 +216,5 @@ export async function returnForMaterials(
     .post(`/api/applications/${applicationId}/decisions`)
     .set('authorization', `Bearer ${reviewer.token}`)
     .send({ decision: 'return', opinion: '请补充材料', signature: reviewer.name });
-  if (res.status !== 200)
-    throw new Error(`return refused: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as ApplicationView;
+  return bodyIfStatus(res, 200, 'return');
 }
