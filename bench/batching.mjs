@@ -1,33 +1,37 @@
 // @ts-check
 /**
- * An experiment, not part of `npm run bench`: what PostgreSQL would spend on an
- * approval if a worker applied several in one transaction with set-oriented
- * statements (one lock, one read and one write for the batch, each table's
- * rows for all of it at once), against what it spends now (one transaction of
- * a lock, a read and a write per approval). See docs/performance.md,
- * "Set-oriented batches measured".
+ * An experiment, not part of `npm run bench`: what PostgreSQL would spend on a
+ * transition if a worker applied several in one transaction with
+ * set-oriented statements (one lock, one read and one write for the batch,
+ * each table's rows for all of it at once), against what it spends now (one
+ * transaction of a lock, a read and a write per transition). See
+ * docs/performance.md, "Set-oriented batches measured".
  *
  *   node bench/run.mjs --parts=b --keep      # leaves housing_bench_tx: 5,000 applications
  *   node bench/batching.mjs                  # then this, against that database
  *   dropdb -h 127.0.0.1 -U postgres housing_bench_tx
  *
- * The per-approval statements are the service's own, as its worker sent them
- * for a community approval when this was written (lock, read and write of
+ * Two commands (`--command`): a community approval (its notice, the notice's
+ * timer) and a submission (the members claimed for the campaign, the
+ * review's deadline). The per-transition statements are the service's own,
+ * as its worker sent them when this was written (the lock, read and write of
  * `TransitionEngine`, taken from PostgreSQL's statement log); the batch's are
  * the same statements with every parameter an array, `VALUES` a `SELECT FROM
  * unnest(…)`, and `UPDATE … WHERE id = $n` an `UPDATE … FROM` the batch. Both
- * write the same rows with the same values: a timer cancelled and one set, a
- * notice, the history entry, the application, the outbox event, the audit
- * record and the recorded answer. They run on applications as the bench left
- * them, again and again (the version and the history chain advance), so the
- * database grows as a season's would.
+ * write the same rows with the same values, a 4 kB recorded answer
+ * included, and check that every row was updated, every answer recorded and
+ * every member claimed. They run on applications as the bench left them,
+ * again and again (the version and the history chain advance; a submission
+ * claims members its application already holds), so the tables grow as a
+ * season's would.
  *
  * It measures the CPU time of the PostgreSQL backends it uses
  * (/proc/<pid>/schedstat: Linux, the server on this machine) and its own
- * (pg's encoding and parsing), per approval. Arms alternate, round after round.
+ * (pg's encoding and parsing), per transition. Arms alternate, round after round.
  *
- * Flags: --database=housing_bench_tx --server=postgres://postgres@127.0.0.1:5432
- *        --approvals=4000 --batch=8 --rounds=3 --connections=8 --batch-connections=2
+ * Flags: --command=approve|submit --transitions=4000 --batch=8 --rounds=3
+ *        --connections=8 --batch-connections=2
+ *        --database=housing_bench_tx --server=postgres://postgres@127.0.0.1:5432
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -36,7 +40,7 @@ import process from 'node:process';
 import pg from 'pg';
 
 const FLAGS = new Set([
-  'database', 'server', 'approvals', 'batch', 'rounds', 'connections', 'batch-connections',
+  'database', 'server', 'transitions', 'batch', 'rounds', 'connections', 'batch-connections', 'command',
 ]); // prettier-ignore
 /** @type {Record<string, string>} */
 const args = {};
@@ -46,11 +50,14 @@ for (const arg of process.argv.slice(2)) {
   args[m[1]] = m[2];
 }
 const url = `${args.server ?? 'postgres://postgres@127.0.0.1:5432'}/${args.database ?? 'housing_bench_tx'}`;
-const APPROVALS = Number(args.approvals ?? 4000);
+const TRANSITIONS = Number(args.transitions ?? 4000);
 const BATCH = Number(args.batch ?? 8);
 const ROUNDS = Number(args.rounds ?? 3);
 const CONNECTIONS = Number(args.connections ?? 8);
 const BATCH_CONNECTIONS = Number(args['batch-connections'] ?? 2);
+if (!['approve', 'submit'].includes(args.command ?? 'approve'))
+  throw new Error('--command is approve or submit');
+const COMMAND = /** @type {'approve' | 'submit'} */ (args.command ?? 'approve');
 
 // ---------------------------------------------------------------- statements
 
@@ -130,22 +137,85 @@ const WRITE_TYPES = [
   'varchar', 'varchar', 'uuid', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'jsonb', // w7
   'varchar', 'uuid', 'int2', 'jsonb', // w8
 ]; // prettier-ignore
-const WRITE = `WITH ${writeParts((n) => `$${n}`, false)}`;
-const WRITE_BATCH = `WITH u AS (SELECT * FROM unnest(${WRITE_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
-  AS u(${WRITE_TYPES.map((_, i) => `p${i + 1}`).join(', ')})),
-${writeParts((n) => `u.p${n}`, true)}`;
+/**
+ * A write's statement for one transition, or for a batch: the same parts over
+ * `u`, one row a transition of one array a parameter.
+ * @param {(p: (n: number) => string, batch: boolean) => string} parts @param {string[]} types
+ */
+function writeStatements(parts, types) {
+  return {
+    one: `WITH ${parts((n) => `$${n}`, false)}`,
+    batch: `WITH u AS (SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+  AS u(${types.map((_, i) => `p${i + 1}`).join(', ')})),
+${parts((n) => `u.p${n}`, true)}`,
+  };
+}
+const APPROVAL_WRITE = writeStatements(writeParts, WRITE_TYPES);
 
-// ---------------------------------------------------------------- approvals
+/**
+ * The write of a submission, as `TransitionEngine` sends it: the members
+ * claimed for the campaign (a member another application holds is not, and
+ * the count tells), the review's deadline, the history entry, the
+ * application with its figures, the outbox event, the audit record and the
+ * answer. In a batch a list of members is its text (arrays do not nest).
+ * @param {(n: number) => string} p @param {boolean} batch
+ */
+const submitParts = (p, batch) => {
+  const values = (/** @type {number} */ from, /** @type {number} */ to) => {
+    const list = Array.from({ length: to - from + 1 }, (_, i) => p(from + i)).join(', ');
+    return batch ? `SELECT ${list} FROM u` : `VALUES (${list})`;
+  };
+  const members = (/** @type {number} */ n) =>
+    batch ? `string_to_array(${p(n)}, ',')::char(18)[]` : `${p(n)}::char(18)[]`;
+  return `
+w1 AS (DELETE FROM live_memberships m ${batch ? 'USING u' : ''}
+        WHERE m.application_id = ${p(1)} AND m.id_number <> ALL(${members(2)})),
+w2 AS (INSERT INTO live_memberships (campaign_id, id_number, application_id)
+        SELECT ${p(3)}, n, ${p(5)} FROM ${batch ? 'u, ' : ''}unnest(${members(4)}) AS n
+        ON CONFLICT (campaign_id, id_number) DO UPDATE SET application_id = EXCLUDED.application_id
+         WHERE live_memberships.application_id = EXCLUDED.application_id
+        RETURNING id_number),
+w3 AS (INSERT INTO timers (id, application_id, kind, level, due_at) ${values(6, 10)}
+        ON CONFLICT (id) DO NOTHING),
+w4 AS (INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id,
+          actor_name, actor_role, opinion, signature, corrections, at, prev_hash, hash) ${values(11, 24)}),
+w5 AS (UPDATE applications a SET submitted_at = ${p(27)}, persons = ${p(28)}, household_income_fen = ${p(29)},
+          counted_area_centi = ${p(30)}, income_tier = ${p(31)}, area_tier = ${p(32)}, eligible = ${p(33)},
+          due_at = ${p(34)}, overdue_since = ${p(35)}, status = ${p(36)}, level = ${p(37)}, version = ${p(38)},
+          history_length = ${p(39)}, history_head = ${p(40)}, updated_at = now() ${batch ? 'FROM u' : ''}
+        WHERE a.id = ${p(25)} AND a.version = ${p(26)} RETURNING a.id),
+w6 AS (INSERT INTO outbox (application_id, event, payload, created_at) ${values(41, 44)}),
+w7 AS (INSERT INTO audit_log (action, outcome, actor_id, actor_role, target_type, target_id,
+                              request_id, ip, job_id, detail) ${values(45, 54)}),
+w8 AS (INSERT INTO command_results (job_id, application_id, status_code, body) ${values(55, 58)}
+        ON CONFLICT (job_id) DO NOTHING RETURNING job_id)
+SELECT (SELECT count(*) FROM w8)::int AS recorded, (SELECT count(*) FROM w5)::int AS updated,
+       (SELECT count(*) FROM w2)::int AS claimed`;
+};
+const SUBMIT_TYPES = [
+  'uuid', 'text', 'uuid', 'text', 'uuid', // w1, w2
+  'varchar', 'uuid', 'varchar', 'varchar', 'timestamptz', // w3
+  'uuid', 'int4', 'varchar', 'varchar', 'varchar', 'uuid', 'varchar', 'varchar', 'text', 'varchar', 'jsonb',
+  'timestamptz', 'bpchar', 'bpchar', // w4
+  'uuid', 'int4', 'timestamptz', 'int2', 'int8', 'int4', 'int2', 'int4', 'bool', 'timestamptz', 'timestamptz',
+  'varchar', 'varchar', 'int4', 'int4', 'bpchar', // w5
+  'uuid', 'varchar', 'jsonb', 'timestamptz', // w6
+  'varchar', 'varchar', 'uuid', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'jsonb', // w7
+  'varchar', 'uuid', 'int2', 'jsonb', // w8
+]; // prettier-ignore
+const SUBMIT_WRITE = writeStatements(submitParts, SUBMIT_TYPES);
+
+// ---------------------------------------------------------------- transitions
 
 /**
  * @typedef {{ id: string, version: number, seq: number, head: string, campaignId: string,
  *   communityId: string, countyId: string, regionPath: string, communityName: string,
  *   maskedName: string, persons: number, perCapitaAreaCenti: number, incomeTier: number,
  *   memberIds: string[], hukouCommunities: string[], lastAnswer: Record<string, unknown> }} App
- * @typedef {{ read: unknown[], write: unknown[], hash: string }} Approval
+ * @typedef {{ read: unknown[], write: unknown[], hash: string, members: number }} Transition
  */
 
-/** @param {App} app @returns {Approval} */
+/** A community approval of `app`. @param {App} app @returns {Transition} */
 function approval(app) {
   const now = new Date().toISOString();
   const noticeEnds = new Date(Date.now() + 6 * 86_400_000).toISOString();
@@ -189,10 +259,55 @@ function approval(app) {
     'application.transition', 'succeeded', reviewer, 'community_reviewer', 'application', app.id, null, null, job, JSON.stringify(detail),
     job, app.id, 200, JSON.stringify(body),
   ]; // prettier-ignore
-  return { read, write, hash };
+  return { read, write, hash, members: 0 };
 }
 
-/** @param {App} app @param {Approval} a */
+/** A submission of `app` (its members claimed again, as a resubmission's are). @param {App} app @returns {Transition} */
+function submission(app) {
+  const now = new Date().toISOString();
+  const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const job = `submit-${randomUUID()}`;
+  const seq = app.seq + 1;
+  const version = app.version + 1;
+  const hash = randomBytes(32).toString('hex');
+  const applicant = randomUUID();
+  const read = [job, app.id, app.communityId, app.id, app.countyId, app.hukouCommunities, app.campaignId, app.memberIds, app.id]; // prettier-ignore
+  const event = { to: 'community_review', seq, from: 'draft', version, applicationId: app.id };
+  const detail = {
+    ...event,
+    command: 'submit',
+    trigger: 'command',
+    historySeq: seq,
+    effectiveAt: now,
+  };
+  const body = {
+    ...app.lastAnswer,
+    status: 'community_review',
+    level: 'community',
+    version,
+    dueAt: deadline,
+  };
+  const write = [
+    app.id, app.memberIds, app.campaignId, app.memberIds, app.id,
+    `${app.id}-review_deadline-${version}`, app.id, 'review_deadline', 'community', deadline,
+    app.id, seq, 'submit', 'draft', 'community_review', applicant, '申请人', 'applicant', null, null, null,
+    now, app.head, hash,
+    app.id, app.version, now, app.persons, 1_500_000, app.perCapitaAreaCenti * app.persons, app.incomeTier,
+    app.perCapitaAreaCenti, true, deadline, null, 'community_review', 'community', version, seq, hash,
+    app.id, 'application.submit', JSON.stringify(event), now,
+    'application.transition', 'succeeded', applicant, 'applicant', 'application', app.id, null, null, job, JSON.stringify(detail),
+    job, app.id, 200, JSON.stringify(body),
+  ]; // prettier-ignore
+  return { read, write, hash, members: app.memberIds.length };
+}
+
+/** The command replayed (`--command`): how to make one transition of it, and its write. */
+const COMMANDS = {
+  approve: { transition: approval, write: APPROVAL_WRITE },
+  submit: { transition: submission, write: SUBMIT_WRITE },
+};
+
+/** @param {App} app @param {Transition} a */
 function applied(app, a) {
   app.version += 1;
   app.seq += 1;
@@ -235,40 +350,42 @@ class Lane {
     return result.rows;
   }
 
-  /** The write's own checks: each approval's row updated and its answer recorded. @param {Record<string, unknown>[]} rows @param {number} n */
-  static checkWrite(rows, n) {
-    if (rows[0].updated !== n || rows[0].recorded !== n)
+  /**
+   * The write's own checks: each row updated, each answer recorded, each member claimed.
+   * @param {Record<string, unknown>[]} rows @param {Transition[]} all
+   */
+  static checkWrite(rows, all) {
+    const members = all.reduce((sum, t) => sum + t.members, 0);
+    const { updated, recorded, claimed } = rows[0];
+    if (updated !== all.length || recorded !== all.length || (members > 0 && claimed !== members))
       throw new Error(`write: ${JSON.stringify(rows[0])}`);
   }
 
-  /** One transaction per approval, as the worker applies them now. @param {number} n */
+  /** One transaction per transition, as the worker applies them now. @param {number} n */
   async oneByOne(n) {
     for (const app of this.take(n)) {
-      const a = approval(app);
+      const a = COMMANDS[COMMAND].transition(app);
       await this.client.query('BEGIN');
       await this.query('lock', LOCK, [app.id]);
       await this.query('read', READ, a.read);
-      Lane.checkWrite(await this.query('write', WRITE, a.write), 1);
+      Lane.checkWrite(await this.query('write', COMMANDS[COMMAND].write.one, a.write), [a]);
       await this.client.query('COMMIT');
       applied(app, a);
     }
   }
 
-  /** One transaction per `size` approvals, one lock, read and write each. @param {number} n @param {number} size */
+  /** One transaction per `size` transitions, one lock, read and write each. @param {number} n @param {number} size */
   async inBatches(n, size) {
     for (let done = 0; done < n; done += size) {
       const apps = this.take(Math.min(size, n - done));
-      const all = apps.map(approval);
+      const all = apps.map(COMMANDS[COMMAND].transition);
       await this.client.query('BEGIN');
       await this.query('lock-batch', LOCK_BATCH, [apps.map((app) => app.id)]);
       const read = await this.query('read-batch', READ_BATCH, columnsOf(all.map((a) => a.read)));
       if (read.length !== apps.length) throw new Error('read: a row short');
-      const written = await this.query(
-        'write-batch',
-        WRITE_BATCH,
-        columnsOf(all.map((a) => a.write)),
-      );
-      Lane.checkWrite(written, apps.length);
+      const { batch } = COMMANDS[COMMAND].write;
+      const written = await this.query('write-batch', batch, columnsOf(all.map((a) => a.write)));
+      Lane.checkWrite(written, all);
       await this.client.query('COMMIT');
       apps.forEach((app, i) => applied(app, all[i]));
     }
@@ -310,7 +427,7 @@ async function loadApplications(client) {
            a.persons, a.counted_area_centi / a.persons AS "perCapitaAreaCenti", a.income_tier AS "incomeTier",
            a.household
       FROM applications a JOIN regions r ON r.id = a.community_id
-     WHERE a.persons > 0 AND a.history_head IS NOT NULL AND a.status = 'community_notice' ORDER BY a.id`);
+     WHERE a.persons > 0 AND a.history_head IS NOT NULL ORDER BY a.id`);
   // One recorded answer as the size of every approval's (the view: members, materials, figures).
   /** @type {pg.QueryResult<{ body: Record<string, unknown> }>} */
   const answer = await client.query(
@@ -340,17 +457,17 @@ if (apps.length < BATCH * Math.max(CONNECTIONS, BATCH_CONNECTIONS))
   throw new Error(`${apps.length} applications: run node bench/run.mjs --parts=b --keep first`);
 
 const arms = [
-  { name: `one transaction per approval, ${CONNECTIONS} connections`, lanes: await lanes(CONNECTIONS, apps), batch: 1 },
+  { name: `one transaction per ${COMMAND}, ${CONNECTIONS} connections`, lanes: await lanes(CONNECTIONS, apps), batch: 1 },
   { name: `batches of ${BATCH}, ${BATCH_CONNECTIONS} connections`, lanes: await lanes(BATCH_CONNECTIONS, apps), batch: BATCH },
 ]; // prettier-ignore
 // The two arms' lanes share applications; they run one after the other, never at once.
 process.stdout.write(
-  `Set-oriented batches against one transaction per approval: ${apps.length} applications, ` +
-    `${APPROVALS} approvals an arm a round\n`,
+  `Set-oriented batches against one transaction per ${COMMAND}: ${apps.length} applications, ` +
+    `${TRANSITIONS} transitions an arm a round\n`,
 );
 for (let round = 1; round <= ROUNDS; round++) {
   for (const arm of arms) {
-    const each = Math.ceil(APPROVALS / arm.lanes.length);
+    const each = Math.ceil(TRANSITIONS / arm.lanes.length);
     const backends0 = arm.lanes.reduce((t, l) => t + backendCpuMs(l.pid), 0);
     const own0 = process.cpuUsage();
     const t0 = performance.now();
@@ -365,8 +482,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     const own = process.cpuUsage(own0);
     process.stdout.write(
       `  round ${round}  ${arm.name.padEnd(46)} PostgreSQL ${(backends / n).toFixed(3)} ms, ` +
-        `pg client ${((own.user + own.system) / 1000 / n).toFixed(3)} ms an approval; ` +
-        `${Math.round((n / wall) * 1000)} approvals/s\n`,
+        `pg client ${((own.user + own.system) / 1000 / n).toFixed(3)} ms a transition; ` +
+        `${Math.round((n / wall) * 1000)} transitions/s\n`,
     );
   }
 }
