@@ -98,12 +98,39 @@ const READ_BATCH = `SELECT u.ord, ${readColumns((n) => (n === 6 || n === 8 ? `st
   FROM unnest(${READ_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
        WITH ORDINALITY AS u(${READ_TYPES.map((_, i) => `p${i + 1}`).join(', ')}, ord)`;
 
+/**
+ * A part's values: `VALUES ($from, …, $to)` for one transition, `SELECT u.pfrom, …, u.pto FROM u` for a batch.
+ * @param {(n: number) => string} p @param {boolean} batch
+ */
+const valuesOf = (p, batch) => (/** @type {number} */ from, /** @type {number} */ to) => {
+  const list = Array.from({ length: to - from + 1 }, (_, i) => p(from + i)).join(', ');
+  return batch ? `SELECT ${list} FROM u` : `VALUES (${list})`;
+};
+
+/** The history entry (14 values from `from`), as every transition writes it. @param {(from: number, to: number) => string} values @param {number} from */
+const historyPart = (
+  values,
+  from,
+) => `w4 AS (INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id,
+          actor_name, actor_role, opinion, signature, corrections, at, prev_hash, hash) ${values(from, from + 13)})`;
+
+/**
+ * The outbox event (4 values from `from`), the audit record (10) and the
+ * recorded answer (4), as every transition writes them, last.
+ * @param {(from: number, to: number) => string} values @param {number} from
+ */
+const recordParts = (
+  values,
+  from,
+) => `w6 AS (INSERT INTO outbox (application_id, event, payload, created_at) ${values(from, from + 3)}),
+w7 AS (INSERT INTO audit_log (action, outcome, actor_id, actor_role, target_type, target_id,
+                              request_id, ip, job_id, detail) ${values(from + 4, from + 13)}),
+w8 AS (INSERT INTO command_results (job_id, application_id, status_code, body) ${values(from + 14, from + 17)}
+        ON CONFLICT (job_id) DO NOTHING RETURNING job_id)`;
+
 /** The write of a community approval, as `TransitionEngine` sends it: over `$n` or the batch's `u.pn`. @param {(n: number) => string} p @param {boolean} batch */
 const writeParts = (p, batch) => {
-  const values = (/** @type {number} */ from, /** @type {number} */ to) => {
-    const list = Array.from({ length: to - from + 1 }, (_, i) => p(from + i)).join(', ');
-    return batch ? `SELECT ${list} FROM u` : `VALUES (${list})`;
-  };
+  const values = valuesOf(p, batch);
   return `
 w1 AS (UPDATE timers t SET cancelled_at = ${p(2)} ${batch ? 'FROM u' : ''}
         WHERE t.application_id = ${p(1)} AND t.fired_at IS NULL AND t.cancelled_at IS NULL AND t.kind = ${p(3)}
@@ -112,17 +139,12 @@ w2 AS (INSERT INTO timers (id, application_id, kind, level, due_at) ${values(5, 
         ON CONFLICT (id) DO NOTHING),
 w3 AS (INSERT INTO notices (application_id, campaign_id, level, region_path, community_name, masked_name,
                            persons, per_capita_area_centi, income_tier, starts_at, ends_at) ${values(10, 20)}),
-w4 AS (INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id,
-          actor_name, actor_role, opinion, signature, corrections, at, prev_hash, hash) ${values(21, 34)}),
+${historyPart(values, 21)},
 w5 AS (UPDATE applications a SET due_at = ${p(37)}, overdue_since = ${p(38)}, notice_ends_at = ${p(39)},
           notice_waiting = ${p(40)}, status = ${p(41)}, level = ${p(42)}, version = ${p(43)},
           history_length = ${p(44)}, history_head = ${p(45)}, updated_at = now() ${batch ? 'FROM u' : ''}
         WHERE a.id = ${p(35)} AND a.version = ${p(36)} RETURNING a.id),
-w6 AS (INSERT INTO outbox (application_id, event, payload, created_at) ${values(46, 49)}),
-w7 AS (INSERT INTO audit_log (action, outcome, actor_id, actor_role, target_type, target_id,
-                              request_id, ip, job_id, detail) ${values(50, 59)}),
-w8 AS (INSERT INTO command_results (job_id, application_id, status_code, body) ${values(60, 63)}
-        ON CONFLICT (job_id) DO NOTHING RETURNING job_id)
+${recordParts(values, 46)}
 SELECT (SELECT count(*) FROM w8)::int AS recorded, (SELECT count(*) FROM w5)::int AS updated`;
 };
 /** Each write parameter's type (the column it goes to). */
@@ -161,10 +183,7 @@ const APPROVAL_WRITE = writeStatements(writeParts, WRITE_TYPES);
  * @param {(n: number) => string} p @param {boolean} batch
  */
 const submitParts = (p, batch) => {
-  const values = (/** @type {number} */ from, /** @type {number} */ to) => {
-    const list = Array.from({ length: to - from + 1 }, (_, i) => p(from + i)).join(', ');
-    return batch ? `SELECT ${list} FROM u` : `VALUES (${list})`;
-  };
+  const values = valuesOf(p, batch);
   const members = (/** @type {number} */ n) =>
     batch ? `string_to_array(${p(n)}, ',')::char(18)[]` : `${p(n)}::char(18)[]`;
   return `
@@ -177,18 +196,13 @@ w2 AS (INSERT INTO live_memberships (campaign_id, id_number, application_id)
         RETURNING id_number),
 w3 AS (INSERT INTO timers (id, application_id, kind, level, due_at) ${values(6, 10)}
         ON CONFLICT (id) DO NOTHING),
-w4 AS (INSERT INTO application_history (application_id, seq, type, from_status, to_status, actor_id,
-          actor_name, actor_role, opinion, signature, corrections, at, prev_hash, hash) ${values(11, 24)}),
+${historyPart(values, 11)},
 w5 AS (UPDATE applications a SET submitted_at = ${p(27)}, persons = ${p(28)}, household_income_fen = ${p(29)},
           counted_area_centi = ${p(30)}, income_tier = ${p(31)}, area_tier = ${p(32)}, eligible = ${p(33)},
           due_at = ${p(34)}, overdue_since = ${p(35)}, status = ${p(36)}, level = ${p(37)}, version = ${p(38)},
           history_length = ${p(39)}, history_head = ${p(40)}, updated_at = now() ${batch ? 'FROM u' : ''}
         WHERE a.id = ${p(25)} AND a.version = ${p(26)} RETURNING a.id),
-w6 AS (INSERT INTO outbox (application_id, event, payload, created_at) ${values(41, 44)}),
-w7 AS (INSERT INTO audit_log (action, outcome, actor_id, actor_role, target_type, target_id,
-                              request_id, ip, job_id, detail) ${values(45, 54)}),
-w8 AS (INSERT INTO command_results (job_id, application_id, status_code, body) ${values(55, 58)}
-        ON CONFLICT (job_id) DO NOTHING RETURNING job_id)
+${recordParts(values, 41)}
 SELECT (SELECT count(*) FROM w8)::int AS recorded, (SELECT count(*) FROM w5)::int AS updated,
        (SELECT count(*) FROM w2)::int AS claimed`;
 };
@@ -215,38 +229,48 @@ const SUBMIT_WRITE = writeStatements(submitParts, SUBMIT_TYPES);
  * @typedef {{ read: unknown[], write: unknown[], hash: string, members: number }} Transition
  */
 
-/** A community approval of `app`. @param {App} app @returns {Transition} */
-function approval(app) {
+/**
+ * What every command of `app` has: its instant, a date `days` later (the
+ * notice's end, the review's deadline), its job, the next version and history
+ * entry, the transition's read, its outbox event and audit detail, and its
+ * answer (the application's view, as big as the service's: materials,
+ * members, figures).
+ * @param {App} app @param {string} command @param {string} from @param {string} to @param {number} days
+ */
+function nextStep(app, command, from, to, days) {
   const now = new Date().toISOString();
-  const noticeEnds = new Date(Date.now() + 6 * 86_400_000).toISOString();
-  const job = `decide-${randomUUID()}`;
+  const later = new Date(Date.now() + days * 86_400_000).toISOString();
+  const job = `${command}-${randomUUID()}`;
   const seq = app.seq + 1;
   const version = app.version + 1;
   const hash = randomBytes(32).toString('hex');
-  const reviewer = randomUUID();
   const read = [job, app.id, app.communityId, app.id, app.countyId, app.hukouCommunities, app.campaignId, app.memberIds, app.id]; // prettier-ignore
-  const event = {
-    to: 'community_notice',
-    seq,
-    from: 'community_review',
-    version,
-    applicationId: app.id,
-  };
-  const detail = {
-    ...event,
-    command: 'approve',
-    trigger: 'command',
-    historySeq: seq,
-    effectiveAt: now,
-  };
-  // The answer is the application's view, as big as the service's (materials, members, figures).
-  const body = {
-    ...app.lastAnswer,
-    status: 'community_notice',
-    level: 'community',
-    version,
-    noticeEndsAt: noticeEnds,
-  };
+  const event = { to, seq, from, version, applicationId: app.id };
+  const detail = { ...event, command, trigger: 'command', historySeq: seq, effectiveAt: now };
+  const answer = { ...app.lastAnswer, status: to, level: 'community', version };
+  return { now, later, job, seq, version, hash, read, event, detail, answer };
+}
+
+/**
+ * The last 18 values of every write (see recordParts): the outbox event, the
+ * audit record by `actor` in `role`, and the recorded answer `body`.
+ * @param {App} app @param {ReturnType<typeof nextStep>} step @param {string} command
+ * @param {string} actor @param {string} role @param {Record<string, unknown>} body
+ */
+function recordValues(app, step, command, actor, role, body) {
+  return [
+    app.id, `application.${command}`, JSON.stringify(step.event), step.now,
+    'application.transition', 'succeeded', actor, role, 'application', app.id, null, null, step.job, JSON.stringify(step.detail),
+    step.job, app.id, 200, JSON.stringify(body),
+  ]; // prettier-ignore
+}
+
+/** A community approval of `app`. @param {App} app @returns {Transition} */
+function approval(app) {
+  const step = nextStep(app, 'approve', 'community_review', 'community_notice', 6);
+  const { now, later: noticeEnds, seq, version, hash } = step;
+  const reviewer = randomUUID();
+  const body = { ...step.answer, noticeEndsAt: noticeEnds };
   const write = [
     app.id, now, 'review_deadline', null,
     `${app.id}-notice_end-${version}`, app.id, 'notice_end', 'community', noticeEnds,
@@ -255,38 +279,17 @@ function approval(app) {
     app.id, seq, 'approve', 'community_review', 'community_notice', reviewer, '审核员', 'community_reviewer',
     '经调查核实', '审核员', null, now, app.head, hash,
     app.id, app.version, null, null, noticeEnds, false, 'community_notice', 'community', version, seq, hash,
-    app.id, 'application.approve', JSON.stringify(event), now,
-    'application.transition', 'succeeded', reviewer, 'community_reviewer', 'application', app.id, null, null, job, JSON.stringify(detail),
-    job, app.id, 200, JSON.stringify(body),
+    ...recordValues(app, step, 'approve', reviewer, 'community_reviewer', body),
   ]; // prettier-ignore
-  return { read, write, hash, members: 0 };
+  return { read: step.read, write, hash, members: 0 };
 }
 
 /** A submission of `app` (its members claimed again, as a resubmission's are). @param {App} app @returns {Transition} */
 function submission(app) {
-  const now = new Date().toISOString();
-  const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  const job = `submit-${randomUUID()}`;
-  const seq = app.seq + 1;
-  const version = app.version + 1;
-  const hash = randomBytes(32).toString('hex');
+  const step = nextStep(app, 'submit', 'draft', 'community_review', 7);
+  const { now, later: deadline, seq, version, hash } = step;
   const applicant = randomUUID();
-  const read = [job, app.id, app.communityId, app.id, app.countyId, app.hukouCommunities, app.campaignId, app.memberIds, app.id]; // prettier-ignore
-  const event = { to: 'community_review', seq, from: 'draft', version, applicationId: app.id };
-  const detail = {
-    ...event,
-    command: 'submit',
-    trigger: 'command',
-    historySeq: seq,
-    effectiveAt: now,
-  };
-  const body = {
-    ...app.lastAnswer,
-    status: 'community_review',
-    level: 'community',
-    version,
-    dueAt: deadline,
-  };
+  const body = { ...step.answer, dueAt: deadline };
   const write = [
     app.id, app.memberIds, app.campaignId, app.memberIds, app.id,
     `${app.id}-review_deadline-${version}`, app.id, 'review_deadline', 'community', deadline,
@@ -294,11 +297,9 @@ function submission(app) {
     now, app.head, hash,
     app.id, app.version, now, app.persons, 1_500_000, app.perCapitaAreaCenti * app.persons, app.incomeTier,
     app.perCapitaAreaCenti, true, deadline, null, 'community_review', 'community', version, seq, hash,
-    app.id, 'application.submit', JSON.stringify(event), now,
-    'application.transition', 'succeeded', applicant, 'applicant', 'application', app.id, null, null, job, JSON.stringify(detail),
-    job, app.id, 200, JSON.stringify(body),
+    ...recordValues(app, step, 'submit', applicant, 'applicant', body),
   ]; // prettier-ignore
-  return { read, write, hash, members: app.memberIds.length };
+  return { read: step.read, write, hash, members: app.memberIds.length };
 }
 
 /** The command replayed (`--command`): how to make one transition of it, and its write. */
