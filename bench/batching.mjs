@@ -7,7 +7,7 @@
  * transaction of a lock, a read and a write per transition). See
  * docs/performance.md, "Set-oriented batches measured".
  *
- *   node bench/run.mjs --parts=b --keep      # leaves housing_bench_tx: 5,000 applications
+ *   node bench/run.mjs --parts=b --keep      # leaves housing_bench_tx: 6,000 applications (5,000 and the profile's 1,000)
  *   node bench/batching.mjs                  # then this, against that database
  *   dropdb -h 127.0.0.1 -U postgres housing_bench_tx
  *
