@@ -26,7 +26,7 @@
  * season's would.
  *
  * It measures the CPU time of the PostgreSQL backends it uses
- * (/proc/<pid>/schedstat: Linux, the server on this machine) and its own
+ * (from /proc, as the bench does: Linux, the server on this machine) and its own
  * (pg's encoding and parsing), per transition. Arms alternate, round after round.
  *
  * Flags: --command=approve|submit --transitions=4000 --batch=8 --rounds=3
@@ -34,21 +34,16 @@
  *        --database=housing_bench_tx --server=postgres://postgres@127.0.0.1:5432
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import pg from 'pg';
+import { parseFlags } from './lib/args.mjs';
+import { snapshot, spent } from './lib/cpu.mjs';
 
 const FLAGS = new Set([
   'database', 'server', 'transitions', 'batch', 'rounds', 'connections', 'batch-connections', 'command',
 ]); // prettier-ignore
-/** @type {Record<string, string>} */
-const args = {};
-for (const arg of process.argv.slice(2)) {
-  const m = /^--([a-z-]+)=(.+)$/.exec(arg);
-  if (!m || !FLAGS.has(m[1])) throw new Error(`unknown flag ${arg}`);
-  args[m[1]] = m[2];
-}
+const args = parseFlags(process.argv.slice(2), FLAGS);
 const url = `${args.server ?? 'postgres://postgres@127.0.0.1:5432'}/${args.database ?? 'housing_bench_tx'}`;
 const TRANSITIONS = Number(args.transitions ?? 4000);
 const BATCH = Number(args.batch ?? 8);
@@ -393,10 +388,6 @@ class Lane {
   }
 }
 
-/** @param {number} pid ms of CPU the backend has used */
-const backendCpuMs = (pid) =>
-  Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-
 /** @param {number} count @param {App[]} apps */
 async function lanes(count, apps) {
   return Promise.all(
@@ -469,7 +460,8 @@ process.stdout.write(
 for (let round = 1; round <= ROUNDS; round++) {
   for (const arm of arms) {
     const each = Math.ceil(TRANSITIONS / arm.lanes.length);
-    const backends0 = arm.lanes.reduce((t, l) => t + backendCpuMs(l.pid), 0);
+    const pids = arm.lanes.map((lane) => lane.pid);
+    const backends0 = snapshot(pids);
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
@@ -479,7 +471,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     );
     const wall = performance.now() - t0;
     const n = each * arm.lanes.length;
-    const backends = arm.lanes.reduce((t, l) => t + backendCpuMs(l.pid), 0) - backends0;
+    const backends = spent(backends0, snapshot(pids));
     const own = process.cpuUsage(own0);
     process.stdout.write(
       `  round ${round}  ${arm.name.padEnd(46)} PostgreSQL ${(backends / n).toFixed(3)} ms, ` +

@@ -31,6 +31,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import Redis from 'ioredis';
+import { parseFlags } from './lib/args.mjs';
 import { measureBaseline } from './lib/baseline.mjs';
 import { redisPid } from './lib/cpu.mjs';
 import * as dist from './lib/dist.mjs';
@@ -55,7 +56,7 @@ const FLAGS = new Set([
   'parts', 'keep', 'out', 'calendar', 'server', 'redis',
 ]); // prettier-ignore
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseFlags(process.argv.slice(2), FLAGS);
 const jobs = Number(args.jobs ?? 5000);
 const parts = new Set((args.parts ?? 'a,b,c,d').split(','));
 const server = args.server ?? 'postgres://postgres@127.0.0.1:5432';
@@ -68,18 +69,6 @@ const target = {
   prefix: `hbtx-${process.pid}`,
   calendarFile: args.calendar,
 };
-
-/** @param {string[]} argv @returns {Record<string, string | undefined>} */
-function parseArgs(argv) {
-  /** @type {Record<string, string | undefined>} */
-  const parsed = {};
-  for (const arg of argv) {
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !FLAGS.has(match[1])) throw new Error(`Unknown argument ${arg}`);
-    parsed[match[1]] = match[2] ?? 'true';
-  }
-  return parsed;
-}
 
 /** @param {string} what */
 const note = (what) =>

@@ -28,6 +28,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { parseFlags } from './lib/args.mjs';
 
 const require = createRequire(import.meta.url);
 /**
@@ -58,24 +59,12 @@ const DATABASE = 'housing_bench';
 const TOWNS = 10;
 const COMMUNITIES_PER_TOWN = 10;
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseFlags(process.argv.slice(2));
 const SERVER = args.server ?? 'postgres://postgres@127.0.0.1:5432';
 const URL = `${SERVER}/${DATABASE}`;
 
 if (args.child) await child(args);
 else await main();
-
-/** @param {string[]} argv @returns {Record<string, string | undefined>} */
-function parseArgs(argv) {
-  /** @type {Record<string, string | undefined>} */
-  const out = {};
-  for (const arg of argv) {
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`Unknown argument ${arg}`);
-    out[match[1]] = match[2] ?? 'true';
-  }
-  return out;
-}
 
 async function main() {
   const rows = Number(args.rows ?? 1_000_000);
