@@ -21,6 +21,27 @@ export async function applicationById(
   return read?.app ?? null;
 }
 
+/**
+ * Several applications, each row locked for the rest of the transaction in
+ * the order of their ids (two transactions locking overlapping sets wait on
+ * each other instead of deadlocking). `alsoEvaluate` as for applicationById.
+ */
+export async function applicationsByIdForUpdate(
+  manager: EntityManager,
+  ids: string[],
+  alsoEvaluate?: string,
+): Promise<Map<string, Application>> {
+  const metadata = manager.connection.getMetadata(Application);
+  const also = alsoEvaluate ? `, (${alsoEvaluate}) AS also_evaluated` : '';
+  const rows: Record<string, unknown>[] = await manager.query(
+    `SELECT ${columnList(metadata)}${also} FROM applications a
+      WHERE a.id = ANY($1::uuid[]) ORDER BY a.id FOR UPDATE`,
+    [ids],
+  );
+  const apps = rows.map((row) => entityFromRow<Application>(metadata, row));
+  return new Map(apps.map((app) => [app.id, app]));
+}
+
 export interface ReadOptions {
   forUpdate?: boolean;
   /** Select-list expressions read with the row: column name to expression, which may refer to the row as `a`. */

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Application, applicationById } from '@app/applications';
+import { Application, applicationById, applicationsByIdForUpdate } from '@app/applications';
 import { SWITCH_TO_GENERIC_PLANS } from '@app/database';
 
 /**
@@ -23,4 +23,17 @@ export function lockApplication(
     forUpdate: true,
     alsoEvaluate: plans === 'generic' ? SWITCH_TO_GENERIC_PLANS : undefined,
   });
+}
+
+/** `lockApplication` for a batch's rows, locked in the order of their ids; absent ones are not in the map. */
+export function lockApplications(
+  tx: EntityManager,
+  ids: string[],
+  plans: 'generic' | 'custom',
+): Promise<Map<string, Application>> {
+  return applicationsByIdForUpdate(
+    tx,
+    ids,
+    plans === 'generic' ? SWITCH_TO_GENERIC_PLANS : undefined,
+  );
 }

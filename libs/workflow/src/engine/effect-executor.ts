@@ -229,17 +229,22 @@ export class EffectExecutor {
    * the county, set on the row and in the recorded answer of job `jobId` when
    * that answer is the application's view. The county's counter row
    * serialises concurrent approvals until they commit, so this is the
-   * transaction's last statement, sent with its COMMIT
-   * (commitWithNextStatement): the server commits as soon as it is done, and
+   * transaction's last statement, sent with its COMMIT (`withCommit`, see
+   * commitWithNextStatement; a batch's earlier numbers go just before it): the server commits as soon as it is done, and
    * the counter is held for this statement and the commit only, not also
    * for the worker to read the answer and send COMMIT, which on a busy
    * worker took longer than both (docs/performance.md, "The archive number
    * with the COMMIT"). The statement checks its own writes
    * (`housing_expect`): a failed check stops the COMMIT. Answers the number.
    */
-  async archive(tx: EntityManager, ctx: EffectContext, jobId: string): Promise<string> {
+  async archive(
+    tx: EntityManager,
+    ctx: EffectContext,
+    jobId: string,
+    { withCommit }: { withCommit: boolean },
+  ): Promise<string> {
     const year = yearOf(shanghaiDateOf(ctx.at));
-    commitWithNextStatement(tx);
+    if (withCommit) commitWithNextStatement(tx);
     const [row]: { archive_no: string }[] = await tx.query(
       `WITH counter AS (
          INSERT INTO archive_counters (county_id, year, last_number) VALUES ($1, $2, 1)

@@ -36,7 +36,7 @@ import { raiseRefusedTimerAlert } from '../alerts/refused-timer-alert';
 import { fireTimerStatement, TimerKind } from '../timers/timer-store';
 import { TimerScheduler } from '../timers/timer-scheduler';
 import { HistoryStore } from '../history/history-store';
-import { lockApplication } from './application-lock';
+import { lockApplication, lockApplications } from './application-lock';
 import { applyCorrections } from './corrections';
 import { EffectContext, EffectExecutor, memberConflict } from './effect-executor';
 import {
@@ -61,6 +61,9 @@ import { askedTime, TransitionRequest } from './transition-request';
  * transaction commits. Delayed jobs for new timers are added after the commit
  * (a crash there is repaired by the reconciler, which rebuilds them from
  * PostgreSQL).
+ *
+ * A worker applies the jobs it holds at once with `applyBatch`: the same
+ * steps for each, in one transaction for all (see there).
  */
 @Injectable()
 export class TransitionEngine {
@@ -79,7 +82,7 @@ export class TransitionEngine {
   ) {}
 
   async apply(req: TransitionRequest): Promise<JobOutcome> {
-    let applied: { outcome: JobOutcome; timers: EffectContext['timers'] };
+    let applied: Applied;
     try {
       applied = await this.db.transaction((tx) => this.applyLocked(tx, req));
     } catch (e) {
@@ -90,6 +93,114 @@ export class TransitionEngine {
     }
     await this.scheduler.schedule(applied.timers);
     return applied.outcome;
+  }
+
+  /**
+   * Applies several jobs, each to its own application, in ONE transaction:
+   * the rows are locked in one statement, in the order of their ids (two
+   * batches wait on each other, never deadlock on their rows), then each job
+   * is staged and written as `apply` would, and the archive numbers come last
+   * with the COMMIT. What a transaction costs PostgreSQL beyond its statements
+   * (BEGIN, the lock's round trip, the COMMIT and its WAL flush) is paid once
+   * for the batch (docs/performance.md, "Transitions in batches").
+   *
+   * All or nothing for what it commits, and never a different answer from
+   * `apply`'s: a job refused, or taking a detour (its level's deadline first,
+   * a timer early), is found before anything of it is written and is left out;
+   * after the commit it is applied alone by `apply`, which records the refusal
+   * or takes the detour. A surprise once something was written (a member
+   * claimed by another batch, a deadlock, a lost connection) rolls the whole
+   * batch back, and every job of it is applied alone. A second job for an
+   * application already in the batch is applied after it, alone.
+   *
+   * Answers each request's outcome, or the error `apply` threw for it, in order.
+   */
+  async applyBatch(reqs: TransitionRequest[]): Promise<PromiseSettledResult<JobOutcome>[]> {
+    const { batch, repeats } = oneForEachApplication(reqs);
+    let together: { applied: Map<TransitionRequest, Applied>; alone: TransitionRequest[] } = {
+      applied: new Map(),
+      alone: batch,
+    };
+    if (batch.length > 1) {
+      try {
+        together = await this.db.transaction((tx) => this.applyTogether(tx, batch));
+      } catch (e) {
+        this.logger.debug(`a batch of ${batch.length} was rolled back: ${(e as Error).message}`);
+      }
+    }
+    const settled = new Map<TransitionRequest, PromiseSettledResult<JobOutcome>>();
+    const timers = [...together.applied.values()].flatMap((a) => a.timers);
+    const scheduled = await this.scheduler.schedule(timers).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    for (const [req, a] of together.applied) {
+      // As `apply` fails a job whose timers were not queued: its retry answers the recorded
+      // outcome, and the reconciler queues the timers from PostgreSQL.
+      settled.set(
+        req,
+        scheduled
+          ? { status: 'rejected', reason: scheduled }
+          : { status: 'fulfilled', value: a.outcome },
+      );
+    }
+    const alone = await Promise.allSettled(together.alone.map((req) => this.apply(req)));
+    together.alone.forEach((req, i) => settled.set(req, alone[i]));
+    // In the order they came: each after the one before it for the same application.
+    for (const req of repeats) {
+      settled.set(
+        req,
+        await this.apply(req).then(
+          (value) => ({ status: 'fulfilled', value }),
+          (reason: unknown) => ({ status: 'rejected', reason }),
+        ),
+      );
+    }
+    return reqs.map((req) => settled.get(req)!);
+  }
+
+  private async applyTogether(
+    tx: EntityManager,
+    batch: TransitionRequest[],
+  ): Promise<{ applied: Map<TransitionRequest, Applied>; alone: TransitionRequest[] }> {
+    const ids = batch.map((req) => req.applicationId);
+    const apps = await lockApplications(tx, ids, this.plans());
+    const applied = new Map<TransitionRequest, Staged>();
+    const alone: TransitionRequest[] = [];
+    for (const req of batch) {
+      const app = apps.get(req.applicationId);
+      // Gone, or never there: `apply` gives the answer (a redelivery's, or 404).
+      if (!app) {
+        alone.push(req);
+        continue;
+      }
+      let staged: Staged;
+      try {
+        staged = await this.stage(tx, req, app);
+      } catch (e) {
+        // Nothing of it was written: a refusal, a deadline due first or a timer early
+        // is applied alone after the commit. Anything else rolls the batch back.
+        if (!(
+          e instanceof TransitionRefused ||
+          e instanceof DeadlineDueFirst ||
+          e instanceof TimerNotDue
+        ))
+          throw e;
+        alone.push(req);
+        continue;
+      }
+      await this.writeStaged(tx, req, staged);
+      applied.set(req, staged);
+    }
+    // The counters' rows are locked last and in one order (by county): they serialise
+    // a county's approvals until the commit, and the last goes with the COMMIT.
+    const numbered = [...applied].filter(([, s]) => s.archiveDue);
+    numbered.sort(([, a], [, b]) =>
+      compareText(a.archiveDue!.campaign.countyId, b.archiveDue!.campaign.countyId),
+    );
+    for (const [i, [req, staged]] of numbered.entries())
+      await this.number(tx, req, staged, { withCommit: i === numbered.length - 1 });
+    return { applied, alone };
   }
 
   /**
@@ -143,20 +254,41 @@ export class TransitionEngine {
     }
   }
 
-  private async applyLocked(tx: EntityManager, req: TransitionRequest) {
-    const plans = this.config.databaseNamedStatements ? 'generic' : 'custom';
-    const app = await lockApplication(tx, req.applicationId, plans);
+  private async applyLocked(tx: EntityManager, req: TransitionRequest): Promise<Applied> {
+    const app = await lockApplication(tx, req.applicationId, this.plans());
     if (!app) {
       if (await readOutcome(tx, req.jobId)) throw new AnsweredMeanwhile();
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
+    const staged = await this.stage(tx, req, app);
+    await this.writeStaged(tx, req, staged);
+    if (staged.archiveDue) await this.number(tx, req, staged, { withCommit: true });
+    return staged;
+  }
+
+  /** Generic plans for the transaction's statements where they are named (see lockApplication). */
+  private plans(): 'generic' | 'custom' {
+    return this.config.databaseNamedStatements ? 'generic' : 'custom';
+  }
+
+  /**
+   * Everything of a transition up to its write, under the row's lock: the
+   * reads, the rules, the effects and the answer, worked out in memory. Throws
+   * a refusal (TransitionRefused) or a detour (DeadlineDueFirst, TimerNotDue)
+   * before anything is written.
+   */
+  private async stage(
+    tx: EntityManager,
+    req: TransitionRequest,
+    app: Application,
+  ): Promise<Staged> {
     const campaign = await this.campaigns.require(app.campaignId);
     const askedAt = askedTime(req, this.clock.now());
     const reads = await readUnderLock(tx, req, app, campaign, askedAt);
     // The same job delivered twice at once: the second waited on the lock while
     // the first committed, and must answer the first's outcome, not apply again.
     if (reads.recorded && settles(reads.recorded.statusCode, isTimerJob(req)))
-      return { outcome: reads.recorded, timers: [] };
+      return { outcome: reads.recorded, timers: [], writes: null };
     if (req.actor && !canRead(authUser(req), app)) {
       throw new TransitionRefused(refusal(404, 'NOT_FOUND', 'Application not found'));
     }
@@ -165,8 +297,7 @@ export class TransitionEngine {
     const fired = req.timerId ? firedTimer(reads, writes, this.clock.now()) : null;
     if (req.timerId && !fired) {
       const skipped = { statusCode: 200, body: { skipped: 'timer already fired or cancelled' } };
-      await this.write(tx, req, writes, skipped);
-      return { outcome: skipped, timers: [] };
+      return { outcome: skipped, timers: [], writes };
     }
     const at = fired?.at ?? this.clock.now();
     const command = fired?.command ?? req.command;
@@ -222,13 +353,40 @@ export class TransitionEngine {
           reads.materials,
           this.clock.now(),
         );
-    const outcome = { statusCode: 200, body };
-    await this.write(tx, req, writes, outcome, update, ctx.membershipClaim);
-    if (ctx.archiveNumberDue) {
-      const archiveNo = await this.effects.archive(tx, ctx, req.jobId);
-      if ('archiveNo' in body) body.archiveNo = archiveNo;
-    }
-    return { outcome, timers: ctx.timers };
+    return {
+      outcome: { statusCode: 200, body },
+      timers: ctx.timers,
+      writes,
+      update,
+      claim: ctx.membershipClaim,
+      archiveDue: ctx.archiveNumberDue ? ctx : undefined,
+    };
+  }
+
+  /** Sends a staged transition's write (nothing for a redelivery answered from its record). */
+  private async writeStaged(
+    tx: EntityManager,
+    req: TransitionRequest,
+    staged: Staged,
+  ): Promise<void> {
+    if (!staged.writes) return;
+    await this.write(tx, req, staged.writes, staged.outcome, staged.update, staged.claim);
+  }
+
+  /**
+   * Takes the archive number of an approval whose write was sent, and puts it
+   * in the answer. `withCommit`: it is the transaction's last statement and
+   * goes with the COMMIT (see EffectExecutor.archive).
+   */
+  private async number(
+    tx: EntityManager,
+    req: TransitionRequest,
+    staged: Staged,
+    { withCommit }: { withCommit: boolean },
+  ): Promise<void> {
+    const archiveNo = await this.effects.archive(tx, staged.archiveDue!, req.jobId, { withCommit });
+    const body = staged.outcome.body as Record<string, unknown>;
+    if ('archiveNo' in body) body.archiveNo = archiveNo;
   }
 
   /**
@@ -553,4 +711,47 @@ function refusedAs<T>(assess: () => T): T {
 /** A timer's job, whose recorded refusal does not settle it (see `settles`). */
 function isTimerJob(req: TransitionRequest): boolean {
   return Boolean(req.timerId);
+}
+
+/** A transition worked out under its lock (see `stage`), not yet written. */
+interface Staged {
+  outcome: JobOutcome;
+  /** Timers the transition set: their delayed jobs are added after the commit. */
+  timers: EffectContext['timers'];
+  /** Its write, the outcome's record still to add; null when it is answered from a record. */
+  writes: WriteBatch | null;
+  /** The application's UPDATE, as a part of `writes`. */
+  update?: string;
+  claim?: EffectContext['membershipClaim'];
+  /** An approval's archive number is due: the effects' context it is taken with. */
+  archiveDue?: EffectContext;
+}
+
+/** What a committed transition answers, and the timers to queue. */
+type Applied = Pick<Staged, 'outcome' | 'timers'>;
+
+/**
+ * The batch, one job per application (the first of each), and the repeats,
+ * applied after it one by one: one transaction cannot apply two transitions to
+ * one row from the same locked state.
+ */
+function oneForEachApplication(reqs: TransitionRequest[]): {
+  batch: TransitionRequest[];
+  repeats: TransitionRequest[];
+} {
+  const seen = new Set<string>();
+  const batch: TransitionRequest[] = [];
+  const repeats: TransitionRequest[] = [];
+  for (const req of reqs) {
+    if (seen.has(req.applicationId)) repeats.push(req);
+    else {
+      seen.add(req.applicationId);
+      batch.push(req);
+    }
+  }
+  return { batch, repeats };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
