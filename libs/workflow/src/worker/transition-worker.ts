@@ -19,9 +19,18 @@ import {
 import { TimerNotDue, TransitionEngine } from '../engine/transition-engine';
 import { TIMER_REFUSED } from '../queue/transition-queue';
 import { TimerScheduler } from '../timers/timer-scheduler';
+import { TransitionBatcher } from './transition-batcher';
 
-/** Jobs a worker process applies at once; each holds one database connection while it runs. */
-export const WORKER_CONCURRENCY = 8;
+/**
+ * Jobs a worker process holds at once. They are applied in batches (see
+ * TransitionBatcher): up to BATCHES_IN_FLIGHT transactions at a time, each of
+ * up to MAX_BATCH jobs, so that a batch gathers while the others run.
+ */
+export const WORKER_CONCURRENCY = 16;
+/** Jobs applied in one transaction at most. */
+export const MAX_BATCH = 8;
+/** Batches a worker process runs at once, each on a database connection of its own. */
+export const BATCHES_IN_FLIGHT = 2;
 /**
  * How often a job may be found stalled (its worker died) and redelivered before
  * it fails. Redelivery is safe: the outcome is recorded with the transition.
@@ -62,7 +71,10 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
 
   handlers(): TransitionHandlers {
     const registry = new JobRegistry();
-    const e = this.engine;
+    const e = new TransitionBatcher((reqs) => this.engine.applyBatch(reqs), {
+      maxBatch: MAX_BATCH,
+      inFlight: BATCHES_IN_FLIGHT,
+    });
     registry.register('submit', (d, job) =>
       e.apply({
         jobId: job.id!,
@@ -121,8 +133,8 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
         signature: d.signature,
       }),
     );
-    registry.register('noticeEnd', (d, job, token) => this.fireTimer(d, job, token));
-    registry.register('reviewDeadline', (d, job, token) => this.fireTimer(d, job, token));
+    registry.register('noticeEnd', (d, job, token) => this.fireTimer(e, d, job, token));
+    registry.register('reviewDeadline', (d, job, token) => this.fireTimer(e, d, job, token));
     return registry.complete();
   }
 
@@ -138,6 +150,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
    * no real time to wait for.
    */
   private async fireTimer(
+    batcher: TransitionBatcher,
     data: { applicationId: string; timerId: string },
     job: Job,
     token?: string,
@@ -145,7 +158,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
   ): Promise<JobOutcome> {
     let outcome: JobOutcome;
     try {
-      outcome = await this.engine.apply({
+      outcome = await batcher.apply({
         jobId: job.id!,
         applicationId: data.applicationId,
         actor: null,
@@ -157,7 +170,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
       if (this.clock instanceof ManualClock) {
         if (!clockReloaded) {
           await this.clock.load();
-          return this.fireTimer(data, job, token, true);
+          return this.fireTimer(batcher, data, job, token, true);
         }
         wakeAt = Date.now() + 1000;
       }
