@@ -92,6 +92,8 @@ async function main() {
   const results = {
     jobs,
     concurrency: dist.transitionWorker.WORKER_CONCURRENCY,
+    maxBatch: dist.transitionWorker.MAX_BATCH,
+    batchesInFlight: dist.transitionWorker.BATCHES_IN_FLIGHT,
     loadBefore: loadavg(),
     versions: await versions(db, redis),
   };

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * (a) The raw baseline on the same machine, plain BullMQ and plain `pg` in a
- * worker process of its own with the service's concurrency:
+ * worker process of its own, RAW_CONCURRENCY jobs at once:
  *   a1 a no-op processor;
  *   a2 one transaction (an UPDATE and an INSERT) and one delayed job per job.
  * Same number of jobs as (b), same job options as the service's.
@@ -16,6 +16,13 @@ import { ask, start, stop, unlessExited } from './processes.mjs';
 import { measuringCpu } from './cpu.mjs';
 
 const RAW_WORKER = fileURLToPath(new URL('./raw-worker.mjs', import.meta.url));
+/**
+ * The baseline's jobs at once: 8, the service's worker concurrency until it
+ * applied its jobs in batches (it now holds more jobs, to gather them). A
+ * plain worker's job holds a connection from start to end, so more of them
+ * only contend for the two cores (docs/performance.md, "Transitions in batches").
+ */
+export const RAW_CONCURRENCY = 8;
 
 /**
  * @typedef {{ jobs: number, ms: number, postgresMs: number, redisMs: number, workerMs: number }} Drained
@@ -57,6 +64,7 @@ async function measureMode(mode, { db, target, jobs, redisPid }) {
     [
       RAW_WORKER,
       `--mode=${mode}`,
+      `--concurrency=${RAW_CONCURRENCY}`,
       `--queueName=${queueName}`,
       `--prefix=${prefix}`,
       `--redisUrl=${target.redisUrl}`,

@@ -1,10 +1,11 @@
 // @ts-check
 /**
  * The baseline's worker, in a process of its own like the service's: plain
- * BullMQ and plain `pg`, the service's worker settings (concurrency, stalled
- * checks), its pool size and its job options for the delayed job.
+ * BullMQ and plain `pg`, the service's worker settings (stalled checks), its
+ * pool size and its job options for the delayed job; `--concurrency` jobs at once.
  *   --mode=noop  the processor returns at once (a1)
  *   --mode=tx    one transaction (an UPDATE and an INSERT), then one delayed job (a2)
+ *   --concurrency=N
  * Tells the parent `{ ready: true }` over IPC once its worker is connected, and
  * answers `{ id, type: 'reset' | 'read' }` with its CPU time since the last reset.
  */
@@ -29,9 +30,11 @@ const connection = {
   db: Number(url.pathname.slice(1) || 0),
   maxRetriesPerRequest: null,
 };
-const { WORKER_CONCURRENCY, LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } =
-  dist.transitionWorker;
+const { LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } = dist.transitionWorker;
 const q = dist.queue;
+const concurrency = Number(args.concurrency);
+if (!(concurrency > 0))
+  throw new Error('--concurrency=N is required (baseline.mjs RAW_CONCURRENCY)');
 const DELAY_MS = 7 * 24 * 3600 * 1000;
 
 // The service's pool (libs/database POOL_OPTIONS).
@@ -76,7 +79,7 @@ async function transaction(job) {
 const worker = new Worker(queueName, mode === 'tx' ? transaction : () => Promise.resolve(null), {
   connection,
   prefix,
-  concurrency: WORKER_CONCURRENCY,
+  concurrency,
   lockDuration: LOCK_DURATION_MS,
   maxStalledCount: MAX_STALLED_COUNT,
   stalledInterval: STALLED_INTERVAL_MS,

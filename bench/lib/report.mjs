@@ -1,6 +1,7 @@
 // @ts-check
 /** Prints the figures of one run of bench/run.mjs. */
 import process from 'node:process';
+import { RAW_CONCURRENCY } from './baseline.mjs';
 import { quantile } from './quantile.mjs';
 
 /**
@@ -13,7 +14,7 @@ import { quantile } from './quantile.mjs';
  * @typedef {{ jobs: number, ms: number, postgresMs: number, redisMs: number, workerMs: number }} Drained
  * @typedef {{ ms: number, nodeMs: number, postgresMs: number, redisMs: number }} Rebuild
  * @typedef {{
- *   jobs: number, concurrency: number, versions: string, loadBefore: number[], loadAfter?: number[],
+ *   jobs: number, concurrency: number, maxBatch: number, batchesInFlight: number, versions: string, loadBefore: number[], loadAfter?: number[],
  *   totalS?: number,
  *   baseline?: { noop: Drained, tx: Drained },
  *   transitions?: { submit: Phase, decide: Phase },
@@ -44,7 +45,7 @@ const sum = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0);
 export function report(r, out) {
   const lines = [
     '',
-    `Workflow benchmark: ${n(r.jobs)} jobs a phase, worker concurrency ${r.concurrency} (${r.versions})`,
+    `Workflow benchmark: ${n(r.jobs)} jobs a phase, worker concurrency ${r.concurrency} in batches of up to ${r.maxBatch}, ${r.batchesInFlight} at once (${r.versions})`,
     `  load average before ${r.loadBefore.map(f2).join(' ')}, after ${(r.loadAfter ?? []).map(f2).join(' ')}: a shared machine makes every figure noisy`,
     ...baseline(r),
     ...transitions(r),
@@ -63,7 +64,7 @@ function baseline(r) {
   const { noop, tx } = r.baseline;
   return [
     '',
-    `(a) Raw baseline: plain BullMQ and pg in a worker process, concurrency ${r.concurrency}, ${n(noop.jobs)} jobs`,
+    `(a) Raw baseline: plain BullMQ and pg in a worker process, concurrency ${RAW_CONCURRENCY}, ${n(noop.jobs)} jobs`,
     `    a1 no-op processor                                 ${ms(noop.ms).padStart(10)}  ${n(rate(noop)).padStart(6)} jobs/s`,
     `    a2 one transaction (UPDATE + INSERT) + delayed job  ${ms(tx.ms).padStart(10)}  ${n(rate(tx)).padStart(6)} jobs/s`,
     `       CPU per job: worker ${f2(tx.workerMs / tx.jobs)} ms, PostgreSQL backends ${f2(tx.postgresMs / tx.jobs)} ms, Redis ${f2(tx.redisMs / tx.jobs)} ms (shared server)`,
