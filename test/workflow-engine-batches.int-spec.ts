@@ -38,6 +38,7 @@ describe('transition engine: jobs applied in batches', () => {
     engine = t.app.get(TransitionEngine);
   });
   afterAll(() => t.close());
+  afterEach(() => jest.restoreAllMocks());
   beforeEach(async () => {
     await resetDatabase(t);
     world = await workflowWorld(t);
@@ -96,7 +97,9 @@ describe('transition engine: jobs applied in batches', () => {
 
   it('applies a batch in one transaction and answers each job as it recorded it', async () => {
     const jobs = await Promise.all([readyToSubmit(), readyToSubmit(), readyToSubmit()]);
+    const alone = jest.spyOn(engine, 'apply');
     const results = await engine.applyBatch(jobs.map((j) => j.request));
+    expect(alone).not.toHaveBeenCalled();
 
     for (const [i, result] of results.entries()) {
       const outcome = answered(result);
@@ -121,7 +124,9 @@ describe('transition engine: jobs applied in batches', () => {
     const refused = applicantJob(draft.id, await applicantOf(draft.id));
     const before = await rows([draft.id]);
 
+    const alone = jest.spyOn(engine, 'apply');
     const results = await engine.applyBatch([first.request, refused, second.request]);
+    expect(alone.mock.calls).toEqual([[refused]]);
 
     expect(answered(results[0]).statusCode).toBe(200);
     expect(answered(results[1])).toMatchObject({
@@ -148,12 +153,15 @@ describe('transition engine: jobs applied in batches', () => {
       `INSERT INTO live_memberships (campaign_id, id_number, application_id) VALUES ($1, $2, $3)`,
       [world.campaignId, second.body.members[0].idNumber, rival.id],
     );
+    const alone = jest.spyOn(engine, 'apply');
     const applying = engine.applyBatch([first.request, second.request]);
     await someoneWaitsOnALock();
     await racing.commitTransaction();
     await racing.release();
 
     const [one, two] = await applying;
+    // Both applied again alone: the batch was rolled back, not the second left out.
+    expect(alone.mock.calls).toEqual([[first.request], [second.request]]);
     expect(answered(one)).toMatchObject({ statusCode: 200, body: { status: 'community_review' } });
     expect(answered(two)).toMatchObject({
       statusCode: 409,

@@ -243,7 +243,7 @@ export class EffectExecutor {
     jobId: string,
     { withCommit }: { withCommit: boolean },
   ): Promise<string> {
-    const year = yearOf(shanghaiDateOf(ctx.at));
+    const { countyId, year } = archiveCounter(ctx);
     if (withCommit) commitWithNextStatement(tx);
     const [row]: { archive_no: string }[] = await tx.query(
       `WITH counter AS (
@@ -264,7 +264,7 @@ export class EffectExecutor {
        SELECT (SELECT archive_no FROM numbered) AS archive_no,
               housing_expect((SELECT count(*) FROM on_row) = 1 AND (SELECT count(*) FROM in_answer) = 1,
                              'application ' || $3 || ': its archive number was not written') AS written`,
-      [ctx.campaign.countyId, year, ctx.app.id, jobId],
+      [countyId, year, ctx.app.id, jobId],
     );
     // Never null: housing_expect failed the statement (and its COMMIT) otherwise.
     return row.archive_no;
@@ -321,4 +321,9 @@ function snapshot(ctx: EffectContext): Record<string, unknown> {
       areaTier: ctx.app.areaTier,
     },
   };
+}
+
+/** The counter an approval's archive number comes from: its county's, for the year it takes effect. */
+export function archiveCounter(ctx: EffectContext): { countyId: string; year: number } {
+  return { countyId: ctx.campaign.countyId, year: yearOf(shanghaiDateOf(ctx.at)) };
 }

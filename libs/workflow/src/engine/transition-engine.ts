@@ -38,7 +38,7 @@ import { TimerScheduler } from '../timers/timer-scheduler';
 import { HistoryStore } from '../history/history-store';
 import { lockApplication, lockApplications } from './application-lock';
 import { applyCorrections } from './corrections';
-import { EffectContext, EffectExecutor, memberConflict } from './effect-executor';
+import { archiveCounter, EffectContext, EffectExecutor, memberConflict } from './effect-executor';
 import {
   outcomeStatement,
   readOutcome,
@@ -104,65 +104,68 @@ export class TransitionEngine {
    * (BEGIN, the lock's round trip, the COMMIT and its WAL flush) is paid once
    * for the batch (docs/performance.md, "Transitions in batches").
    *
-   * All or nothing for what it commits, and never a different answer from
-   * `apply`'s: a job refused, or taking a detour (its level's deadline first,
-   * a timer early), is found before anything of it is written and is left out;
-   * after the commit it is applied alone by `apply`, which records the refusal
-   * or takes the detour. A surprise once something was written (a member
-   * claimed by another batch, a deadlock, a lost connection) rolls the whole
-   * batch back, and every job of it is applied alone. A second job for an
-   * application already in the batch is applied after it, alone.
+   * All or nothing for what it commits, and each job answered as `apply`
+   * answers it (as if the batch's jobs had been applied one after another, the
+   * ones left out last): a job refused, or taking a detour (its level's
+   * deadline first, a timer early), is found before anything of it is written
+   * and is left out; after the commit it is applied alone by `apply`, which
+   * records the refusal or takes the detour. A surprise once something was
+   * written (a member claimed by another batch, a deadlock, a lost connection)
+   * rolls the whole batch back, and every job of it is applied alone. So does
+   * any error of a job's staging that is not a refusal or a detour: it may be
+   * PostgreSQL's, and a transaction that failed must not be committed. A
+   * second job for an application already in the batch is applied after it,
+   * alone.
    *
    * Answers each request's outcome, or the error `apply` threw for it, in order.
    */
   async applyBatch(reqs: TransitionRequest[]): Promise<PromiseSettledResult<JobOutcome>[]> {
     const { batch, repeats } = oneForEachApplication(reqs);
-    let together: { applied: Map<TransitionRequest, Applied>; alone: TransitionRequest[] } = {
-      applied: new Map(),
-      alone: batch,
-    };
-    if (batch.length > 1) {
-      try {
-        together = await this.db.transaction((tx) => this.applyTogether(tx, batch));
-      } catch (e) {
-        this.logger.debug(`a batch of ${batch.length} was rolled back: ${(e as Error).message}`);
-      }
-    }
+    const together: Together =
+      batch.length > 1 ? await this.tryTogether(batch) : { applied: new Map(), alone: batch };
     const settled = new Map<TransitionRequest, PromiseSettledResult<JobOutcome>>();
     const timers = [...together.applied.values()].flatMap((a) => a.timers);
-    const scheduled = await this.scheduler.schedule(timers).then(
+    const unqueued = await this.scheduler.schedule(timers).then(
       () => null,
       (e: unknown) => e,
     );
     for (const [req, a] of together.applied) {
-      // As `apply` fails a job whose timers were not queued: its retry answers the recorded
-      // outcome, and the reconciler queues the timers from PostgreSQL.
+      // As `apply` fails a job whose timers were not queued (its retry answers the recorded
+      // outcome, and the reconciler queues the timers from PostgreSQL); one that set none is answered.
       settled.set(
         req,
-        scheduled
-          ? { status: 'rejected', reason: scheduled }
+        unqueued && a.timers.length > 0
+          ? { status: 'rejected', reason: unqueued }
           : { status: 'fulfilled', value: a.outcome },
       );
     }
-    const alone = await Promise.allSettled(together.alone.map((req) => this.apply(req)));
-    together.alone.forEach((req, i) => settled.set(req, alone[i]));
-    // In the order they came: each after the one before it for the same application.
-    for (const req of repeats) {
+    // One after another, one connection at a time: a batch rolled back under contention must
+    // not become a transaction a job at once on the pool. The repeats last, in the order they came.
+    for (const req of [...together.alone, ...repeats]) {
       settled.set(
         req,
         await this.apply(req).then(
-          (value) => ({ status: 'fulfilled', value }),
-          (reason: unknown) => ({ status: 'rejected', reason }),
+          (value): PromiseSettledResult<JobOutcome> => ({ status: 'fulfilled', value }),
+          (reason: unknown): PromiseSettledResult<JobOutcome> => ({ status: 'rejected', reason }),
         ),
       );
     }
     return reqs.map((req) => settled.get(req)!);
   }
 
-  private async applyTogether(
-    tx: EntityManager,
-    batch: TransitionRequest[],
-  ): Promise<{ applied: Map<TransitionRequest, Applied>; alone: TransitionRequest[] }> {
+  /** The batch in one transaction; when it fails, nothing of it was committed and every job goes alone. */
+  private async tryTogether(batch: TransitionRequest[]): Promise<Together> {
+    try {
+      return await this.db.transaction((tx) => this.applyTogether(tx, batch));
+    } catch (e) {
+      this.logger.log(
+        `a batch of ${batch.length} jobs was rolled back; each is applied alone: ${(e as Error).message}`,
+      );
+      return { applied: new Map(), alone: batch };
+    }
+  }
+
+  private async applyTogether(tx: EntityManager, batch: TransitionRequest[]): Promise<Together> {
     const ids = batch.map((req) => req.applicationId);
     const apps = await lockApplications(tx, ids, this.plans());
     const applied = new Map<TransitionRequest, Staged>();
@@ -192,13 +195,16 @@ export class TransitionEngine {
       await this.writeStaged(tx, req, staged);
       applied.set(req, staged);
     }
-    // The counters' rows are locked last and in one order (by county): they serialise
-    // a county's approvals until the commit, and the last goes with the COMMIT.
-    const numbered = [...applied].filter(([, s]) => s.archiveDue);
-    numbered.sort(([, a], [, b]) =>
-      compareText(a.archiveDue!.campaign.countyId, b.archiveDue!.campaign.countyId),
-    );
-    for (const [i, [req, staged]] of numbered.entries())
+    // The counters' rows are locked last and in one order (by county and year): they
+    // serialise a county's approvals until the commit, and the last goes with the COMMIT.
+    const numbered = [...applied]
+      .filter(([, staged]) => staged.archiveDue)
+      .map(([req, staged]) => ({ req, staged, counter: archiveCounter(staged.archiveDue!) }))
+      .sort(
+        (a, b) =>
+          compareText(a.counter.countyId, b.counter.countyId) || a.counter.year - b.counter.year,
+      );
+    for (const [i, { req, staged }] of numbered.entries())
       await this.number(tx, req, staged, { withCommit: i === numbered.length - 1 });
     return { applied, alone };
   }
@@ -729,6 +735,12 @@ interface Staged {
 
 /** What a committed transition answers, and the timers to queue. */
 type Applied = Pick<Staged, 'outcome' | 'timers'>;
+
+/** A batch's jobs applied in its transaction, and those left to be applied alone. */
+interface Together {
+  applied: Map<TransitionRequest, Applied>;
+  alone: TransitionRequest[];
+}
 
 /**
  * The batch, one job per application (the first of each), and the repeats,

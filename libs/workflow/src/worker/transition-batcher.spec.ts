@@ -108,4 +108,22 @@ describe('TransitionBatcher', () => {
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(next.body).toBe('job-3');
   });
+
+  it('fails every job of a batch answered short, rather than leave one unanswered', async () => {
+    const batcher = new TransitionBatcher(
+      (reqs) => Promise.resolve([{ status: 'fulfilled' as const, value: answer(reqs[0]) }]),
+      { maxBatch: 8, inFlight: 1 },
+    );
+
+    const results = await Promise.allSettled([
+      batcher.apply(request(1)),
+      batcher.apply(request(2)),
+    ]);
+
+    expect(results[0]).toMatchObject({ status: 'rejected' });
+    expect(results[1]).toMatchObject({
+      status: 'rejected',
+      reason: new Error('a batch of 2 jobs answered 1'),
+    });
+  });
 });

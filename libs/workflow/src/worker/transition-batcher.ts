@@ -63,18 +63,19 @@ export class TransitionBatcher {
     }
   }
 
+  /** Answers every job of the batch, whatever happens: a job answered once is not answered again. */
   private async run(batch: Waiting[]): Promise<void> {
-    let settled: PromiseSettledResult<JobOutcome>[];
     try {
-      settled = await this.applyBatch(batch.map((w) => w.req));
+      const settled = await this.applyBatch(batch.map((w) => w.req));
+      if (settled.length !== batch.length)
+        throw new Error(`a batch of ${batch.length} jobs answered ${settled.length}`);
+      batch.forEach((w, i) => {
+        const result = settled[i];
+        if (result.status === 'fulfilled') w.resolve(result.value);
+        else w.reject(result.reason);
+      });
     } catch (e) {
       for (const w of batch) w.reject(e);
-      return;
     }
-    batch.forEach((w, i) => {
-      const result = settled[i];
-      if (result.status === 'fulfilled') w.resolve(result.value);
-      else w.reject(result.reason);
-    });
   }
 }

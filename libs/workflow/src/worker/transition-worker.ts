@@ -26,9 +26,9 @@ import { TransitionBatcher } from './transition-batcher';
  * TransitionBatcher): up to BATCHES_IN_FLIGHT transactions at a time, each of
  * up to MAX_BATCH jobs, so that a batch gathers while the others run.
  */
-export const WORKER_CONCURRENCY = 16;
+export const WORKER_CONCURRENCY = 32;
 /** Jobs applied in one transaction at most. */
-export const MAX_BATCH = 8;
+export const MAX_BATCH = 16;
 /** Batches a worker process runs at once, each on a database connection of its own. */
 export const BATCHES_IN_FLIGHT = 2;
 /**
