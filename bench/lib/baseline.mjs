@@ -18,9 +18,9 @@ import { measuringCpu } from './cpu.mjs';
 const RAW_WORKER = fileURLToPath(new URL('./raw-worker.mjs', import.meta.url));
 /**
  * The baseline's jobs at once: 8, the service's worker concurrency until it
- * applied its jobs in batches (it now holds more jobs, to gather them). A
- * plain worker's job holds a connection from start to end, so more of them
- * only contend for the two cores (docs/performance.md, "Transitions in batches").
+ * applied its jobs in batches (it now holds 32, to gather them; a plain
+ * worker has nothing to gather). Kept at 8 so that a2 compares with every
+ * earlier run's (docs/performance.md, "Transitions in batches").
  */
 export const RAW_CONCURRENCY = 8;
 
