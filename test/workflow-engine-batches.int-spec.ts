@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobOutcome } from '@app/queue';
 import { TimerNotDue, TransitionEngine, TransitionRequest } from '@app/workflow';
 import { familyBody } from './factories/applications.factory';
+import { applicantActor, someoneWaitsOnALock } from './support/engine-jobs';
 import { createTestApp, reloadManualClock, resetDatabase, TestApp } from './support/test-app';
 import {
   decide,
@@ -46,15 +47,6 @@ describe('transition engine: jobs applied in batches', () => {
 
   const community = () => world.tree.towns[0].communities[0];
 
-  /** The applicant's actor on a job, as the API puts it there. */
-  async function applicantOf(id: string): Promise<TransitionRequest['actor']> {
-    const [owner]: { id: string; name: string }[] = await t.db.query(
-      `SELECT u.id, u.name FROM applications a JOIN users u ON u.id = a.applicant_user_id WHERE a.id = $1`,
-      [id],
-    );
-    return { userId: owner.id, role: 'applicant', name: owner.name, regionPath: null };
-  }
-
   function applicantJob(
     id: string,
     actor: TransitionRequest['actor'],
@@ -66,7 +58,7 @@ describe('transition engine: jobs applied in batches', () => {
   /** A ready draft (every material uploaded) and its submission's job. */
   async function readyToSubmit(body = familyBody(world.campaignId, community())) {
     const { id } = await readyDraftOf(t, body);
-    return { id, body, request: applicantJob(id, await applicantOf(id)) };
+    return { id, body, request: applicantJob(id, await applicantActor(t, id)) };
   }
 
   /** The applications' rows: written by one transaction exactly when their xmin is one. */
@@ -121,7 +113,7 @@ describe('transition engine: jobs applied in batches', () => {
   it('leaves a refused job out: the others commit together, its refusal is recorded and it writes nothing', async () => {
     const [first, second] = await Promise.all([readyToSubmit(), readyToSubmit()]);
     const { draft } = await draftIn(t, world); // no material uploaded
-    const refused = applicantJob(draft.id, await applicantOf(draft.id));
+    const refused = applicantJob(draft.id, await applicantActor(t, draft.id));
     const before = await rows([draft.id]);
 
     const alone = jest.spyOn(engine, 'apply');
@@ -155,7 +147,7 @@ describe('transition engine: jobs applied in batches', () => {
     );
     const alone = jest.spyOn(engine, 'apply');
     const applying = engine.applyBatch([first.request, second.request]);
-    await someoneWaitsOnALock();
+    await someoneWaitsOnALock(t);
     await racing.commitTransaction();
     await racing.release();
 
@@ -273,17 +265,4 @@ describe('transition engine: jobs applied in batches', () => {
     const serials = approved.map((r) => Number(r.archiveNo!.split('-').at(-1))).sort();
     expect(serials).toEqual([1, 2, 3]);
   });
-
-  /** Resolves once some statement of this database waits on a lock. */
-  async function someoneWaitsOnALock(): Promise<void> {
-    for (let i = 0; i < 500; i++) {
-      const [{ n }]: { n: number }[] = await t.db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (n > 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('nobody waited on a lock');
-  }
 });

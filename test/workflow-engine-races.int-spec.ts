@@ -9,6 +9,7 @@ import {
   TransitionRequest,
 } from '@app/workflow';
 import { familyBody } from './factories/applications.factory';
+import { applicantActor, someoneWaitsOnALock } from './support/engine-jobs';
 import { planCacheMode } from './support/plan-cache-mode';
 import { createTestApp, resetDatabase, TestApp } from './support/test-app';
 import { readyDraftOf, workflowWorld, WorkflowWorld } from './support/workflow-fixture';
@@ -38,14 +39,10 @@ describe('transition engine under races', () => {
   /** A ready draft and the submit request its applicant's job would carry. */
   async function draftAndSubmit(body = familyBody(world.campaignId, community())) {
     const { id } = await readyDraftOf(t, body);
-    const [owner]: { id: string; name: string }[] = await t.db.query(
-      `SELECT u.id, u.name FROM applications a JOIN users u ON u.id = a.applicant_user_id WHERE a.id = $1`,
-      [id],
-    );
     const request: TransitionRequest = {
       jobId: `submit-${randomUUID()}`,
       applicationId: id,
-      actor: { userId: owner.id, role: 'applicant', name: owner.name, regionPath: null },
+      actor: await applicantActor(t, id),
       command: { type: 'submit' },
     };
     return { id, body, request };
@@ -73,19 +70,6 @@ describe('transition engine under races', () => {
     await other.startTransaction();
     await other.query(sql, params);
     return other;
-  }
-
-  /** Resolves once some statement of this database waits on a lock (the engine's write). */
-  async function someoneWaitsOnALock(): Promise<void> {
-    for (let i = 0; i < 500; i++) {
-      const [{ n }]: { n: number }[] = await t.db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (n > 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('nobody waited on a lock');
   }
 
   it('fires a timer whose job reaches a worker that has not heard of the clock move (manual clock)', async () => {
@@ -161,7 +145,7 @@ describe('transition engine under races', () => {
       [world.campaignId, body.members[0].idNumber, rival.id],
     );
     const applying = engine.apply(request);
-    await someoneWaitsOnALock();
+    await someoneWaitsOnALock(t);
     await racing.commitTransaction();
     await racing.release();
 
@@ -182,7 +166,7 @@ describe('transition engine under races', () => {
       [request.jobId, id, JSON.stringify({ code: 'RECORDED_FIRST' })],
     );
     const applying = engine.apply(request);
-    await someoneWaitsOnALock();
+    await someoneWaitsOnALock(t);
     await racing.commitTransaction();
     await racing.release();
 
