@@ -32,11 +32,13 @@ export const WORKER_CONCURRENCY = 32;
 export const MAX_BATCH = 16;
 /**
  * Batches a worker process runs at once, each on a database connection of its
- * own. With 2, batches were larger (10 jobs on the bench) but a decision at
- * 200 a second waited behind them (p50 32 ms against 16 one transaction a
- * job); with 4 it did not (11.5 ms), and (b)/(a2) was as high.
+ * own: 8, as many transactions as the worker ran before it batched, so that a
+ * job waits behind a batch only when 8 are running. With 2, a decision at 200
+ * a second waited behind the batches (p99 136-287 ms); with 4 it still did on
+ * a busy machine (138 ms); with 8 it met its 100 ms (85 ms), and (b)/(a2) was
+ * as high (docs/performance.md, "Transitions in batches").
  */
-export const BATCHES_IN_FLIGHT = 4;
+export const BATCHES_IN_FLIGHT = 8;
 /**
  * How often a job may be found stalled (its worker died) and redelivered before
  * it fails. Redelivery is safe: the outcome is recorded with the transition.
