@@ -32,10 +32,9 @@ export async function applicationsByIdForUpdate(
   alsoEvaluate?: string,
 ): Promise<Map<string, Application>> {
   const metadata = manager.connection.getMetadata(Application);
-  const also = alsoEvaluate ? `, (${alsoEvaluate}) AS also_evaluated` : '';
+  const also: Record<string, string> = alsoEvaluate ? { also_evaluated: alsoEvaluate } : {};
   const rows: Record<string, unknown>[] = await manager.query(
-    `SELECT ${columnList(metadata)}${also} FROM applications a
-      WHERE a.id = ANY($1::uuid[]) ORDER BY a.id FOR UPDATE`,
+    `${selectApplications(metadata, also)} WHERE a.id = ANY($1::uuid[]) ORDER BY a.id FOR UPDATE`,
     [ids],
   );
   const apps = rows.map((row) => entityFromRow<Application>(metadata, row));
@@ -72,7 +71,12 @@ export function applicationWithSql(
   metadata: EntityMetadata,
   { forUpdate = false, also, genericPlan = false }: ReadOptions,
 ): string {
-  const extra = Object.entries(also).map(([name, sql]) => `, (${sql}) AS ${name}`);
-  const sql = `SELECT ${columnList(metadata)}${extra.join('')} FROM applications a WHERE a.id = $1${forUpdate ? ' FOR UPDATE' : ''}`;
+  const sql = `${selectApplications(metadata, also)} WHERE a.id = $1${forUpdate ? ' FOR UPDATE' : ''}`;
   return genericPlan ? onGenericPlan(sql) : sql;
+}
+
+/** `SELECT` of every column and the `also` expressions `FROM applications a`, its WHERE to follow. */
+function selectApplications(metadata: EntityMetadata, also: Record<string, string>): string {
+  const extra = Object.entries(also).map(([name, sql]) => `, (${sql}) AS ${name}`);
+  return `SELECT ${columnList(metadata)}${extra.join('')} FROM applications a`;
 }

@@ -21,7 +21,7 @@ export function lockApplication(
 ): Promise<Application | null> {
   return applicationById(tx, id, {
     forUpdate: true,
-    alsoEvaluate: plans === 'generic' ? SWITCH_TO_GENERIC_PLANS : undefined,
+    alsoEvaluate: planSwitch(plans),
   });
 }
 
@@ -31,9 +31,10 @@ export function lockApplications(
   ids: string[],
   plans: 'generic' | 'custom',
 ): Promise<Map<string, Application>> {
-  return applicationsByIdForUpdate(
-    tx,
-    ids,
-    plans === 'generic' ? SWITCH_TO_GENERIC_PLANS : undefined,
-  );
+  return applicationsByIdForUpdate(tx, ids, planSwitch(plans));
+}
+
+/** What the lock also evaluates: the switch to generic plans, when asked for. */
+function planSwitch(plans: 'generic' | 'custom'): string | undefined {
+  return plans === 'generic' ? SWITCH_TO_GENERIC_PLANS : undefined;
 }
