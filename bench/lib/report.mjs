@@ -152,13 +152,18 @@ function perTransition(a, b) {
         .map(([, t]) => t.ms),
     ) / p.jobs;
   return [
-    row('SQL statements (each a round trip)', (p) => statementsOf(p, null)),
+    row('SQL statements (pipelined within a batch)', (p) => statementsOf(p, null)),
     row('  inside the transaction (row lock held)', (p) => statementsOf(p, 'T')),
     row('  outside it (before, and the view after commit)', (p) => statementsOf(p, 'O')),
     row('ms waiting on PostgreSQL inside the transaction', (p) => waitOf(p, 'T'), f2),
     row('ms waiting on PostgreSQL outside it', (p) => waitOf(p, 'O'), f2),
     row('Redis commands', (p) => sum(Object.values(p.counters.redis)) / p.jobs),
     row('worker CPU ms', (p) => (p.counters.cpuUserMs + p.counters.cpuSystemMs) / p.jobs, f2),
+    row(
+      '  of which the kernel (socket writes and reads)',
+      (p) => p.counters.cpuSystemMs / p.jobs,
+      f2,
+    ),
     row('PostgreSQL CPU ms (scratch database backends)', (p) => p.postgresMs / p.jobs, f2),
     row('Redis CPU ms (shared server: an upper bound)', (p) => p.redisMs / p.jobs, f2),
     row('worker event-loop utilisation %', (p) => p.counters.eventLoopUtilization * 100, f1),
@@ -236,7 +241,8 @@ function profileLines(name, { path, summary: s }) {
   const pct = (x) => `${f1((x.ms / busy) * 100).padStart(5)} %`;
   return [
     `    ${name}: ${path}`,
-    `      ${n(s.totalMs)} ms sampled, ${n(busy)} ms busy (${f1((busy / s.totalMs) * 100)} %), GC ${f1((s.gcMs / busy) * 100)} % of busy`,
+    `      ${n(s.totalMs + s.socketWriteMs)} ms sampled, ${n(busy)} ms busy (${f1((busy / (s.totalMs + s.socketWriteMs)) * 100)} %), GC ${f1((s.gcMs / busy) * 100)} % of busy`,
+    `      ${n(s.socketWriteMs)} ms in socket writes, not counted as busy (the kernel's work, and waits for a core inside it)`,
     '      self time by package (% of busy):',
     ...s.byPackage.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),
     '      functions with most self time:',
