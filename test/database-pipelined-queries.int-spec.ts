@@ -1,18 +1,19 @@
 import { QueryRunner } from 'typeorm';
-import { commitWithNextStatement } from '@app/database';
+import { commitWithNextStatement, sendTogether } from '@app/database';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** The parts of a connected pg client the test watches. */
 interface PgClient {
-  connection: { on(event: 'readyForQuery', listener: () => void): void };
+  connection: { on(event: 'readyForQuery', listener: () => void): void; sync(): void };
   getTransactionStatus(): 'I' | 'T' | 'E' | null;
 }
 
 /**
  * A transaction's BEGIN goes to PostgreSQL with its first statement, and on
  * request its COMMIT with its last, one answer for both
- * (libs/database/src/pipelined-queries.ts): a transition saves round trips,
- * and what the transaction does is unchanged.
+ * (libs/database/src/pipelined-queries.ts); statements asked for together go
+ * out without waiting for each other's answers (send-together.ts): a
+ * transition saves round trips, and what the transaction does is unchanged.
  */
 describe('transaction control sent with the transaction’s statements', () => {
   let t: TestApp;
@@ -20,6 +21,8 @@ describe('transaction control sent with the transaction’s statements', () => {
   let client: PgClient;
   /** ReadyForQuery messages the server sent on the runner's connection: one per round trip. */
   let answers = 0;
+  /** What the connection sent (a statement's Sync) and received (its ReadyForQuery), in order. */
+  let wire: ('sent' | 'answered')[] = [];
   const table = 'deferred_begin_probe';
 
   beforeAll(async () => {
@@ -27,7 +30,10 @@ describe('transaction control sent with the transaction’s statements', () => {
     runner = t.db.createQueryRunner();
     await runner.connect();
     client = (runner as unknown as { databaseConnection: PgClient }).databaseConnection;
-    client.connection.on('readyForQuery', () => (answers += 1));
+    client.connection.on('readyForQuery', () => {
+      answers += 1;
+      wire.push('answered');
+    });
     // The client's DISCARD PLANS, every so many named executions, would add a
     // round trip to the counts now and then: not on this connection.
     (client as unknown as { planLife: number }).planLife = Number.MAX_SAFE_INTEGER;
@@ -42,7 +48,11 @@ describe('transaction control sent with the transaction’s statements', () => {
       await t.close();
     }
   });
-  beforeEach(() => (answers = 0));
+  beforeEach(() => {
+    answers = 0;
+    wire = [];
+  });
+  afterEach(() => jest.restoreAllMocks());
 
   const stored = async (id: number): Promise<number> => {
     const rows: unknown[] = await t.db.query(`SELECT id FROM ${table} WHERE id = $1`, [id]);
@@ -198,5 +208,64 @@ describe('transaction control sent with the transaction’s statements', () => {
     await runner.commitTransaction();
     expect(client.getTransactionStatus()).toBe('I');
     expect(await stored(60)).toBe(1);
+  });
+
+  /** Records each Sync the connection sends in `wire`, beside the answers. */
+  function watchSends(): void {
+    const sync = client.connection.sync.bind(client.connection);
+    jest.spyOn(client.connection, 'sync').mockImplementation(() => {
+      wire.push('sent');
+      sync();
+    });
+  }
+
+  it('sends statements together without waiting for each answer, and only those', async () => {
+    watchSends();
+    const answered = await sendTogether(
+      runner.manager,
+      [1, 2, 3].map((n) => () => runner.query(`SELECT $1::int AS n`, [n])),
+    );
+    expect(answered).toEqual([[{ n: 1 }], [{ n: 2 }], [{ n: 3 }]]);
+    // pg's pipeline mode: all three were on their way before the first answer came.
+    expect(wire).toEqual(['sent', 'sent', 'sent', 'answered', 'answered', 'answered']);
+
+    // Switched off again: the pool's other users of the connection send as before.
+    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
+  });
+
+  it('throws the first failure once all are answered: those behind it failed with the transaction', async () => {
+    await runner.startTransaction();
+    await runner.query(`INSERT INTO ${table} VALUES ($1)`, [69]);
+    const outcomes: string[] = [];
+    const insert = (id: number) => () =>
+      runner.query(`INSERT INTO ${table} VALUES ($1)`, [id]).then(
+        () => outcomes.push(`${id} stored`),
+        (e: { code: string }) => {
+          outcomes.push(`${id} ${e.code}`);
+          throw e;
+        },
+      );
+    await expect(
+      sendTogether(runner.manager, [insert(70), insert(70), insert(71)]),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(outcomes).toEqual(['70 stored', '70 23505', '71 25P02']);
+    await runner.rollbackTransaction();
+    expect(await stored(69)).toBe(0);
+    expect(await stored(70)).toBe(0);
+    expect(await stored(71)).toBe(0);
+    expect(await runner.query(`SELECT $1::int AS n`, [9])).toEqual([{ n: 9 }]);
+  });
+
+  it('sends them one by one while the transaction’s BEGIN is still owed', async () => {
+    watchSends();
+    await runner.startTransaction();
+    await sendTogether(
+      runner.manager,
+      [80, 81].map((id) => () => runner.query(`INSERT INTO ${table} VALUES ($1)`, [id])),
+    );
+    // BEGIN went with the first, in its train; the second waited for their answer.
+    expect(wire).toEqual(['sent', 'answered', 'sent', 'answered']);
+    await runner.rollbackTransaction();
+    expect(await stored(80)).toBe(0);
   });
 });

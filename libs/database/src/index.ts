@@ -9,3 +9,4 @@ export * from './statements';
 export * from './entity-rows';
 export * from './transaction-plans';
 export { commitWithNextStatement } from './commit-ahead';
+export { sendTogether } from './send-together';
