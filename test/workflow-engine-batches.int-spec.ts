@@ -166,6 +166,26 @@ describe('transition engine: jobs applied in batches', () => {
     ]);
   });
 
+  it('rolls the batch back when two of its jobs claim one member, then refuses the second alone', async () => {
+    const first = await readyToSubmit();
+    const body = familyBody(world.campaignId, community());
+    // The son of both households (the father owns the home: he stays each one's own).
+    body.members[2].idNumber = first.body.members[2].idNumber;
+    const second = await readyToSubmit(body);
+    // Both staged from reads made before either wrote: the second's claim of the
+    // member the first claimed fails its write, and with it the batch.
+    const alone = jest.spyOn(engine, 'apply');
+    const [one, two] = await engine.applyBatch([first.request, second.request]);
+
+    expect(alone.mock.calls).toEqual([[first.request], [second.request]]);
+    expect(answered(one)).toMatchObject({ statusCode: 200, body: { status: 'community_review' } });
+    expect(answered(two)).toMatchObject({
+      statusCode: 409,
+      body: { code: 'MEMBER_IN_OTHER_APPLICATION' },
+    });
+    expect(await rows([second.id])).toMatchObject([{ status: 'draft', history: 0, members: 0 }]);
+  });
+
   it('applies a second job for an application of the batch after the first, alone', async () => {
     const { id, request } = await readyToSubmit();
     const other = await readyToSubmit();

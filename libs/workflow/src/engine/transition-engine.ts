@@ -14,7 +14,7 @@ import { compareDates, shanghaiDateOf } from '@app/calendar';
 import { Campaign, CampaignsService } from '@app/campaigns';
 import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
-import { setClause, Statement, WriteBatch } from '@app/database';
+import { sendTogether, setClause, Statement, WriteBatch } from '@app/database';
 import {
   ChainedHistoryEntry,
   HistoryEntry,
@@ -98,20 +98,26 @@ export class TransitionEngine {
   /**
    * Applies several jobs, each to its own application, in ONE transaction:
    * the rows are locked in one statement, in the order of their ids (two
-   * batches wait on each other, never deadlock on their rows), then each job
-   * is staged and written as `apply` would, and the archive numbers come last
-   * with the COMMIT. What a transaction costs PostgreSQL beyond its statements
-   * (BEGIN, the lock's round trip, the COMMIT and its WAL flush) is paid once
-   * for the batch (docs/performance.md, "Transitions in batches").
+   * batches wait on each other, never deadlock on their rows); every job's
+   * read is sent at once, each job is staged from it as `apply` would stage
+   * it, and every job's write is sent at once (pipelined, see sendTogether:
+   * one round trip for the reads and one for the writes); the archive
+   * numbers come last with the COMMIT. What a transaction costs PostgreSQL
+   * beyond its statements (BEGIN, the lock's round trip, the COMMIT and its
+   * WAL flush) is paid once for the batch (docs/performance.md, "Transitions
+   * in batches").
    *
    * All or nothing for what it commits, and each job answered as `apply`
-   * answers it (as if the batch's jobs had been applied one after another, the
-   * ones left out last): a job refused, or taking a detour (its level's
-   * deadline first, a timer early), is found before anything of it is written
-   * and is left out; after the commit it is applied alone by `apply`, which
-   * records the refusal or takes the detour. A surprise once something was
-   * written (a member claimed by another batch, a deadlock, a lost connection)
-   * rolls the whole batch back, and every job of it is applied alone. So does
+   * answers it: each is staged from its application as the batch found it.
+   * The one thing two applications' transitions share is a member, claimed
+   * by a conditional write: two jobs of a batch claiming one person fail the
+   * second's write, and with it the batch. A job refused, or taking a detour
+   * (its level's deadline first, a timer early), is found before anything is
+   * written and is left out; after the commit it is applied alone by `apply`,
+   * which records the refusal or takes the detour. A surprise once something
+   * was written (a member claimed by another batch or by this one, a
+   * deadlock, a lost connection) rolls the whole batch back, and every job of
+   * it is applied alone, one after another. So does
    * any error of a job's staging that is not a refusal or a detour: it may be
    * PostgreSQL's, and a transaction that failed must not be committed. A
    * second job for an application already in the batch is applied after it,
@@ -168,18 +174,27 @@ export class TransitionEngine {
   private async applyTogether(tx: EntityManager, batch: TransitionRequest[]): Promise<Together> {
     const ids = batch.map((req) => req.applicationId);
     const apps = await lockApplications(tx, ids, this.plans());
-    const applied = new Map<TransitionRequest, Staged>();
+    const present: TransitionRequest[] = [];
+    // Gone, or never there: `apply` gives the answer (a redelivery's, or 404).
     const alone: TransitionRequest[] = [];
-    for (const req of batch) {
-      const app = apps.get(req.applicationId);
-      // Gone, or never there: `apply` gives the answer (a redelivery's, or 404).
-      if (!app) {
-        alone.push(req);
-        continue;
-      }
-      let staged: Staged;
+    for (const req of batch) (apps.has(req.applicationId) ? present : alone).push(req);
+    // The campaigns first, one by one: one not cached yet is read on a connection of its own.
+    const campaigns = new Map<string, Campaign>();
+    for (const { campaignId } of apps.values())
+      if (!campaigns.has(campaignId))
+        campaigns.set(campaignId, await this.campaigns.require(campaignId));
+    // Each job's read, all sent at once (pipelined): one round trip for the batch.
+    const inputs = await sendTogether(
+      tx,
+      present.map((req) => {
+        const app = apps.get(req.applicationId)!;
+        return () => this.readForStage(tx, req, app, campaigns.get(app.campaignId)!);
+      }),
+    );
+    const applied = new Map<TransitionRequest, Staged>();
+    for (const [i, req] of present.entries()) {
       try {
-        staged = await this.stage(tx, req, app);
+        applied.set(req, this.stageFrom(tx, req, apps.get(req.applicationId)!, inputs[i]));
       } catch (e) {
         // Nothing of it was written: a refusal, a deadline due first or a timer early
         // is applied alone after the commit. Anything else rolls the batch back.
@@ -190,11 +205,19 @@ export class TransitionEngine {
         ))
           throw e;
         alone.push(req);
-        continue;
       }
-      await this.writeStaged(tx, req, staged);
-      applied.set(req, staged);
     }
+    // The writes, all sent at once too. Every job was staged from reads made before
+    // any of them wrote: a member claimed by two of the batch is caught by the second's
+    // conditional claim, which fails its write and so rolls the batch back.
+    await sendTogether(
+      tx,
+      [...applied].map(
+        ([req, staged]) =>
+          () =>
+            this.writeStaged(tx, req, staged),
+      ),
+    );
     // The counters' rows are locked last and in one order (by county and year): they
     // serialise a county's approvals until the commit, and the last goes with the COMMIT.
     const numbered = [...applied]
@@ -289,8 +312,27 @@ export class TransitionEngine {
     app: Application,
   ): Promise<Staged> {
     const campaign = await this.campaigns.require(app.campaignId);
+    return this.stageFrom(tx, req, app, await this.readForStage(tx, req, app, campaign));
+  }
+
+  /** What `stage` reads under the row's lock, in one statement. */
+  private async readForStage(
+    tx: EntityManager,
+    req: TransitionRequest,
+    app: Application,
+    campaign: Campaign,
+  ): Promise<StageInput> {
     const askedAt = askedTime(req, this.clock.now());
-    const reads = await readUnderLock(tx, req, app, campaign, askedAt);
+    return { campaign, askedAt, reads: await readUnderLock(tx, req, app, campaign, askedAt) };
+  }
+
+  /** `stage` once its reads are in: no statement is sent. */
+  private stageFrom(
+    tx: EntityManager,
+    req: TransitionRequest,
+    app: Application,
+    { campaign, askedAt, reads }: StageInput,
+  ): Staged {
     // The same job delivered twice at once: the second waited on the lock while
     // the first committed, and must answer the first's outcome, not apply again.
     if (reads.recorded && settles(reads.recorded.statusCode, isTimerJob(req)))
@@ -731,6 +773,14 @@ interface Staged {
   claim?: EffectContext['membershipClaim'];
   /** An approval's archive number is due: the effects' context it is taken with. */
   archiveDue?: EffectContext;
+}
+
+/** What a transition reads under its lock before it is staged (see `stage`). */
+interface StageInput {
+  campaign: Campaign;
+  /** When the command was asked for (see askedTime). */
+  askedAt: Date;
+  reads: TransitionReads;
 }
 
 /** What a committed transition answers, and the timers to queue. */

@@ -32,13 +32,16 @@ export const WORKER_CONCURRENCY = 32;
 export const MAX_BATCH = 16;
 /**
  * Batches a worker process runs at once, each on a database connection of its
- * own: 8, as many transactions as the worker ran before it batched, so that a
- * job waits behind a batch only when 8 are running. With 2, a decision at 200
- * a second waited behind the batches (p99 136-287 ms); with 4 it still did on
- * a busy machine (138 ms); with 8 it met its 100 ms (85 ms), and (b)/(a2) was
- * as high (docs/performance.md, "Transitions in batches").
+ * own. A batch's reads go to PostgreSQL together, and so do its writes
+ * (TransitionEngine.applyBatch): a batch of 16 takes four round trips (and
+ * one for each archive number an approval of it takes), so a job seldom
+ * waits long behind one. With 4, a decision at 200 a second
+ * answered at p99 69-74 ms in three runs; with 8, 90 and 145 ms (more
+ * transactions at once on two cores); with 2, 68-90 ms. Throughput was the
+ * same with 2, 4 or 8 (docs/performance.md, "A batch's statements sent
+ * together").
  */
-export const BATCHES_IN_FLIGHT = 8;
+export const BATCHES_IN_FLIGHT = 4;
 /**
  * How often a job may be found stalled (its worker died) and redelivered before
  * it fails. Redelivery is safe: the outcome is recorded with the transition.
