@@ -42,7 +42,8 @@ export async function sendTogether<T>(
   const pipeline = client as unknown as PipelineSwitch;
   pipeline.pipeline = true;
   try {
-    const settled = await Promise.allSettled(statements.map((statement) => statement()));
+    // `async`: one that throws before it sends anything is a failure like the others.
+    const settled = await Promise.allSettled(statements.map(async (statement) => statement()));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
