@@ -237,11 +237,12 @@ function profiles(r) {
 /** @param {string} name @param {{ path: string, summary: ProfileSummary }} profile */
 function profileLines(name, { path, summary: s }) {
   const busy = s.totalMs - s.idleMs;
+  const sampled = s.totalMs + s.socketWriteMs;
   /** @param {{ name: string, ms: number }} x */
   const pct = (x) => `${f1((x.ms / busy) * 100).padStart(5)} %`;
   return [
     `    ${name}: ${path}`,
-    `      ${n(s.totalMs + s.socketWriteMs)} ms sampled, ${n(busy)} ms busy (${f1((busy / (s.totalMs + s.socketWriteMs)) * 100)} %), GC ${f1((s.gcMs / busy) * 100)} % of busy`,
+    `      ${n(sampled)} ms sampled, ${n(busy)} ms busy (${f1((busy / sampled) * 100)} %), GC ${f1((s.gcMs / busy) * 100)} % of busy`,
     `      ${n(s.socketWriteMs)} ms in socket writes, not counted as busy (the kernel's work, and waits for a core inside it)`,
     '      self time by package (% of busy):',
     ...s.byPackage.slice(0, 10).map((x) => `        ${pct(x)}  ${x.name}`),

@@ -16,7 +16,7 @@ export async function applicationById(
 ): Promise<Application | null> {
   const read = await applicationWith(manager, id, {
     forUpdate,
-    also: alsoEvaluate ? { also_evaluated: alsoEvaluate } : {},
+    also: evaluated(alsoEvaluate),
   });
   return read?.app ?? null;
 }
@@ -32,9 +32,8 @@ export async function applicationsByIdForUpdate(
   alsoEvaluate?: string,
 ): Promise<Map<string, Application>> {
   const metadata = manager.connection.getMetadata(Application);
-  const also: Record<string, string> = alsoEvaluate ? { also_evaluated: alsoEvaluate } : {};
   const rows: Record<string, unknown>[] = await manager.query(
-    `${selectApplications(metadata, also)} WHERE a.id = ANY($1::uuid[]) ORDER BY a.id FOR UPDATE`,
+    `${selectApplications(metadata, evaluated(alsoEvaluate))} WHERE a.id = ANY($1::uuid[]) ORDER BY a.id FOR UPDATE`,
     [ids],
   );
   const apps = rows.map((row) => entityFromRow<Application>(metadata, row));
@@ -73,6 +72,11 @@ export function applicationWithSql(
 ): string {
   const sql = `${selectApplications(metadata, also)} WHERE a.id = $1${forUpdate ? ' FOR UPDATE' : ''}`;
   return genericPlan ? onGenericPlan(sql) : sql;
+}
+
+/** `alsoEvaluate` as a select-list expression of its own, its value unread. */
+function evaluated(alsoEvaluate: string | undefined): Record<string, string> {
+  return alsoEvaluate ? { also_evaluated: alsoEvaluate } : {};
 }
 
 /** `SELECT` of every column and the `also` expressions `FROM applications a`, its WHERE to follow. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { heldConnection } from './held-connection';
 import { NamedStatementClient } from './named-statement-client';
 
 /**
@@ -9,10 +10,9 @@ import { NamedStatementClient } from './named-statement-client';
  * statements off), where TypeORM's COMMIT ends it as before.
  */
 export function commitWithNextStatement(tx: EntityManager): boolean {
-  const runner = tx.queryRunner as
-    { databaseConnection?: unknown; isTransactionActive?: boolean } | undefined;
-  const client = runner?.databaseConnection;
-  if (!runner?.isTransactionActive || !(client instanceof NamedStatementClient)) return false;
+  const client = heldConnection(tx);
+  if (!tx.queryRunner?.isTransactionActive || !(client instanceof NamedStatementClient))
+    return false;
   client.commitWithNext = true;
   return true;
 }

@@ -59,6 +59,11 @@ export class NamedStatementClient extends Client {
   commitWithNext = false;
   /** The transaction committed with its last statement: TypeORM's COMMIT is answered without being sent. */
   committedAhead = false;
+
+  /** The next statement goes in a message train of its own: BEGIN ahead of it, or COMMIT behind it. */
+  get trainOwed(): boolean {
+    return this.beginOwed || this.commitWithNext;
+  }
 }
 
 export const MAX_NAMED_TEXTS = 1000;

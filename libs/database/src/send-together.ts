@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { heldConnection } from './held-connection';
 import { NamedStatementClient } from './named-statement-client';
 
 /** pg's switch for its pipeline mode: a constructor option that pg reads again at every query. */
@@ -32,8 +33,7 @@ export async function sendTogether<T>(
   tx: EntityManager,
   statements: (() => Promise<T>)[],
 ): Promise<T[]> {
-  const client = (tx.queryRunner as { databaseConnection?: unknown } | undefined)
-    ?.databaseConnection;
+  const client = heldConnection(tx);
   if (!pipelinable(client)) {
     const results: T[] = [];
     for (const statement of statements) results.push(await statement());
@@ -54,5 +54,5 @@ export async function sendTogether<T>(
 
 function pipelinable(client: unknown): client is Client {
   if (!(client instanceof Client) || (client as unknown as PipelineSwitch).pipeline) return false;
-  return !(client instanceof NamedStatementClient && (client.beginOwed || client.commitWithNext));
+  return !(client instanceof NamedStatementClient && client.trainOwed);
 }

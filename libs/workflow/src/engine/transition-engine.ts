@@ -117,11 +117,10 @@ export class TransitionEngine {
    * which records the refusal or takes the detour. A surprise once something
    * was written (a member claimed by another batch or by this one, a
    * deadlock, a lost connection) rolls the whole batch back, and every job of
-   * it is applied alone, one after another. So does
-   * any error of a job's staging that is not a refusal or a detour: it may be
-   * PostgreSQL's, and a transaction that failed must not be committed. A
-   * second job for an application already in the batch is applied after it,
-   * alone.
+   * it is applied alone, one after another. So does any error of a job's
+   * staging that is not a refusal or a detour: it may be PostgreSQL's, and a
+   * transaction that failed must not be committed. A second job for an
+   * application already in the batch is applied after it, alone.
    *
    * Answers each request's outcome, or the error `apply` threw for it, in order.
    */
