@@ -10,7 +10,9 @@ export const QUEUE_CLOSE_TIMEOUT_MS = 3_000;
  * Closes a BullMQ queue, worker or event listener gracefully (a worker lets its
  * running jobs finish), but never hangs a shutdown: with Redis unreachable a
  * graceful close waits forever, so after `timeoutMs` the connections are cut.
- * A job cut off that way is redelivered; its outcome is recorded with its transition.
+ * A job cut off that way is redelivered; its outcome is recorded with its
+ * transition. A worker must be a GuardedWorker for its connections to be cut
+ * safely while a job runs. Says whether it closed or had to cut.
  */
 export async function closeWithin(
   closable: {
@@ -19,7 +21,7 @@ export async function closeWithin(
     waitUntilReady(): Promise<unknown>;
   },
   timeoutMs = QUEUE_CLOSE_TIMEOUT_MS,
-): Promise<void> {
+): Promise<'closed' | 'cut'> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -39,5 +41,7 @@ export async function closeWithin(
   clearTimeout(timer);
   // Not awaited: BullMQ's disconnect also waits for a Redis that never answered.
   // Nest re-raises the shutdown signal after its hooks, so the process still ends.
-  if (result === 'timeout') void closable.disconnect().catch(() => undefined);
+  if (result !== 'timeout') return 'closed';
+  void closable.disconnect().catch(() => undefined);
+  return 'cut';
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { Job } from 'bullmq';
 import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { Clock } from '@app/clock';
@@ -8,6 +8,7 @@ import { loggableMessage } from '@app/http';
 import {
   closeWithin,
   ExportJobs,
+  GuardedWorker,
   queueConnection,
   QUEUES,
   WORKER_CLOSE_TIMEOUT_MS,
@@ -36,7 +37,7 @@ export const EXPORT_RECONCILE_INTERVAL_MS = 60_000;
 @Injectable()
 export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RegisterExports');
-  private worker?: Worker;
+  private worker?: GuardedWorker<ExportJobs['register']>;
   private reconcileTimer?: NodeJS.Timeout;
 
   constructor(
@@ -49,11 +50,15 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
 
   onApplicationBootstrap(): void {
     const { connection, prefix } = queueConnection(this.config);
-    this.worker = new Worker<ExportJobs['register']>(QUEUES.exports, (job) => this.process(job), {
-      connection,
-      prefix,
-      concurrency: EXPORT_CONCURRENCY,
-    });
+    this.worker = new GuardedWorker<ExportJobs['register']>(
+      QUEUES.exports,
+      (job) => this.process(job),
+      {
+        connection,
+        prefix,
+        concurrency: EXPORT_CONCURRENCY,
+      },
+    );
     this.worker.on('failed', (job: Job<ExportJobs['register']> | undefined, error: Error) =>
       this.logger.warn(`export ${job?.id} failed: ${loggableMessage(error)}`),
     );
@@ -70,7 +75,10 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.reconcileTimer);
-    if (this.worker) await closeWithin(this.worker, WORKER_CLOSE_TIMEOUT_MS);
+    if (this.worker && (await closeWithin(this.worker, WORKER_CLOSE_TIMEOUT_MS)) === 'cut')
+      this.logger.warn(
+        `exports worker: an export still running after ${WORKER_CLOSE_TIMEOUT_MS} ms; connections cut, the export left to be redelivered`,
+      );
     this.worker = undefined;
   }
 

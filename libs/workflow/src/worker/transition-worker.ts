@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DelayedError, Job, Processor, UnrecoverableError, Worker, WorkerOptions } from 'bullmq';
+import { DelayedError, Job, Processor, UnrecoverableError, WorkerOptions } from 'bullmq';
 import { Clock, ManualClock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
 import { loggableMessage } from '@app/http';
 import {
   closeWithin,
+  GuardedWorker,
   WORKER_CLOSE_TIMEOUT_MS,
   JobOutcome,
   JobRegistry,
@@ -70,7 +71,7 @@ export const STALLED_INTERVAL_MS = 5000;
 @Injectable()
 export class TransitionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
-  private worker?: Worker;
+  private worker?: GuardedWorker;
   private reconcileTimer?: NodeJS.Timeout;
 
   constructor(
@@ -206,7 +207,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
   createWorker(
     options: Partial<WorkerOptions> = {},
     wrap: (run: Processor) => Processor = (run) => run,
-  ): Worker {
+  ): GuardedWorker {
     const handlers = this.handlers();
     const { connection, prefix } = queueConnection(this.config);
     const run: Processor = async (job: Job, token?: string) => {
@@ -227,7 +228,7 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
         throw error;
       }
     };
-    const worker = new Worker(QUEUES.transitions, wrap(run), {
+    const worker = new GuardedWorker(QUEUES.transitions, wrap(run), {
       connection,
       prefix,
       concurrency: WORKER_CONCURRENCY,
@@ -264,7 +265,10 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
   /** Stops taking jobs (running ones finish). */
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
-    if (this.worker) await closeWithin(this.worker, WORKER_CLOSE_TIMEOUT_MS);
+    if (this.worker && (await closeWithin(this.worker, WORKER_CLOSE_TIMEOUT_MS)) === 'cut')
+      this.logger.warn(
+        `transition worker: jobs still running after ${WORKER_CLOSE_TIMEOUT_MS} ms; connections cut, the jobs left to be redelivered`,
+      );
     this.worker = undefined;
   }
 
