@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CampaignsService } from '@app/campaigns';
 import type { JobOutcome } from '@app/queue';
 import { TimerNotDue, TransitionEngine, TransitionRequest } from '@app/workflow';
 import { familyBody } from './factories/applications.factory';
@@ -285,4 +286,45 @@ describe('transition engine: jobs applied in batches', () => {
     const serials = approved.map((r) => Number(r.archiveNo!.split('-').at(-1))).sort();
     expect(serials).toEqual([1, 2, 3]);
   });
+
+  it('reads a campaign it has not cached in its own transaction: a deadlock through it is one PostgreSQL breaks', async () => {
+    const { id, request } = await readyToSubmit();
+    // As in a process just started: the campaign is not in memory.
+    (t.app.get(CampaignsService) as unknown as { known: Map<string, unknown> }).known.clear();
+    // Another transaction takes the campaigns, then asks for the applications the
+    // batch holds (a migration's locks, or a test's TRUNCATE, taken one by one).
+    const other = t.db.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      // Unseen by PostgreSQL, the deadlock would end only here.
+      await other.query(`SET LOCAL lock_timeout = '5s'`);
+      await other.query(`LOCK TABLE campaigns IN ACCESS EXCLUSIVE MODE`);
+      const results = engine.applyBatch([request]);
+      await someoneWaitsOnALock(t);
+      const second = await other.query(`LOCK TABLE applications IN ACCESS EXCLUSIVE MODE`).then(
+        () => 'granted',
+        (e: { driverError?: { code?: string } }) => e.driverError?.code ?? 'no code',
+      );
+      // PostgreSQL saw the cycle and ended one side (the batch's, or this one's):
+      // not a lock timeout.
+      expect(['granted', '40P01']).toContain(second);
+      await other.rollbackTransaction();
+
+      let [outcome] = await results;
+      if (outcome.status === 'rejected') {
+        // The side PostgreSQL ended: a transient failure, which the worker's job is
+        // tried again for (BullMQ's back-off), as here.
+        expect((outcome.reason as { driverError?: { code?: string } }).driverError?.code).toBe(
+          '40P01',
+        );
+        [outcome] = await engine.applyBatch([request]);
+      }
+      expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 200 } });
+      expect(await rows([id])).toMatchObject([{ status: 'community_review', history: 1 }]);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+  }, 30_000);
 });

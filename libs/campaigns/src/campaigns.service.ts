@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { shanghaiDateOf, yearOf } from '@app/calendar';
 import { Clock } from '@app/clock';
 import { centiToSquareMetres, fenToYuan, hundredthsToCoefficient } from '@app/domain';
@@ -67,11 +67,20 @@ export class CampaignsService {
    * parameters never change once it is created (there is no update route; the
    * approval snapshot relies on that too). Adding one means invalidating this
    * in every process.
+   *
+   * `within`: the transaction to read it in when it is not in memory. A
+   * transaction holding locks must not wait on another connection: PostgreSQL
+   * cannot see that wait, so a deadlock through it (a TRUNCATE's or a
+   * migration's lock queued between the two connections) is never broken,
+   * and both wait for ever. In the transaction, it is a deadlock PostgreSQL
+   * detects and ends.
    */
-  async require(id: string): Promise<Campaign> {
+  async require(id: string, within?: EntityManager): Promise<Campaign> {
     const cached = this.known.get(id);
     if (cached) return cached;
-    const campaign = await this.findById(id);
+    const campaign = within
+      ? await within.getRepository(Campaign).findOneBy({ id })
+      : await this.findById(id);
     if (!campaign) throw AppError.notFound('Campaign');
     if (this.known.size >= KNOWN_CAMPAIGNS_MAX) this.known.clear();
     this.known.set(id, campaign);

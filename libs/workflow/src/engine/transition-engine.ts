@@ -177,11 +177,12 @@ export class TransitionEngine {
     // Gone, or never there: `apply` gives the answer (a redelivery's, or 404).
     const alone: TransitionRequest[] = [];
     for (const req of batch) (apps.has(req.applicationId) ? present : alone).push(req);
-    // The campaigns first, one by one: one not cached yet is read on a connection of its own.
+    // The campaigns first, one by one; one not cached yet is read in the transaction
+    // (a wait on another connection while holding the rows' locks could deadlock unseen).
     const campaigns = new Map<string, Campaign>();
     for (const { campaignId } of apps.values())
       if (!campaigns.has(campaignId))
-        campaigns.set(campaignId, await this.campaigns.require(campaignId));
+        campaigns.set(campaignId, await this.campaigns.require(campaignId, tx));
     // Each job's read, all sent at once (pipelined): one round trip for the batch.
     const inputs = await sendTogether(
       tx,
@@ -310,7 +311,7 @@ export class TransitionEngine {
     req: TransitionRequest,
     app: Application,
   ): Promise<Staged> {
-    const campaign = await this.campaigns.require(app.campaignId);
+    const campaign = await this.campaigns.require(app.campaignId, tx);
     return this.stageFrom(tx, req, app, await this.readForStage(tx, req, app, campaign));
   }
 
