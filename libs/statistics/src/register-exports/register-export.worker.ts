@@ -5,14 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@app/clock';
 import { AppConfig } from '@app/config';
 import { loggableMessage } from '@app/http';
-import {
-  closeWithin,
-  ExportJobs,
-  GuardedWorker,
-  queueConnection,
-  QUEUES,
-  WORKER_CLOSE_TIMEOUT_MS,
-} from '@app/queue';
+import { closeWorker, ExportJobs, GuardedWorker, queueConnection, QUEUES } from '@app/queue';
 import { countRegister, RegisterFilter } from '../register-source';
 import { writeRegister } from '../register-writer';
 import { exportFilePath } from './export-files';
@@ -75,10 +68,7 @@ export class RegisterExportWorker implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.reconcileTimer);
-    if (this.worker && (await closeWithin(this.worker, WORKER_CLOSE_TIMEOUT_MS)) === 'cut')
-      this.logger.warn(
-        `exports worker: an export still running after ${WORKER_CLOSE_TIMEOUT_MS} ms; connections cut, the export left to be redelivered`,
-      );
+    if (this.worker) await closeWorker(this.worker, 'exports worker', (m) => this.logger.warn(m));
     this.worker = undefined;
   }
 

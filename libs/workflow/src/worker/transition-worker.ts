@@ -5,9 +5,8 @@ import { AppConfig } from '@app/config';
 import { WorkflowStateError } from '@app/domain';
 import { loggableMessage } from '@app/http';
 import {
-  closeWithin,
+  closeWorker,
   GuardedWorker,
-  WORKER_CLOSE_TIMEOUT_MS,
   JobOutcome,
   JobRegistry,
   queueConnection,
@@ -265,10 +264,8 @@ export class TransitionWorker implements OnApplicationBootstrap, OnApplicationSh
   /** Stops taking jobs (running ones finish). */
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
-    if (this.worker && (await closeWithin(this.worker, WORKER_CLOSE_TIMEOUT_MS)) === 'cut')
-      this.logger.warn(
-        `transition worker: jobs still running after ${WORKER_CLOSE_TIMEOUT_MS} ms; connections cut, the jobs left to be redelivered`,
-      );
+    if (this.worker)
+      await closeWorker(this.worker, 'transition worker', (m) => this.logger.warn(m));
     this.worker = undefined;
   }
 
