@@ -290,7 +290,8 @@ describe('transition engine: jobs applied in batches', () => {
   it('reads a campaign it has not cached in its own transaction: a deadlock through it is one PostgreSQL breaks', async () => {
     const { id, request } = await readyToSubmit();
     // As in a process just started: the campaign is not in memory.
-    (t.app.get(CampaignsService) as unknown as { known: Map<string, unknown> }).known.clear();
+    const campaigns: unknown = t.app.get(CampaignsService);
+    (campaigns as { known: Map<string, unknown> }).known.clear();
     // Another transaction takes the campaigns, then asks for the applications the
     // batch holds (a migration's locks, or a test's TRUNCATE, taken one by one).
     const other = t.db.createQueryRunner();
