@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { WORKER_CLOSE_TIMEOUT_MS } from '@app/queue';
+import { someoneWaitsOnALock } from '../support/engine-jobs';
 import { CommandSender } from './support/commands';
 import { FaultBed } from './support/fault-bed';
 import { printFigures, seconds } from './support/figures';
@@ -54,15 +55,9 @@ describe('a worker stopped while a job outlasts its close', () => {
       token: applicant.token,
       idempotencyKey: `submit-${id}`,
     });
-    const waitingOnTheRow = async () => {
-      const [{ n }]: { n: string }[] = await db.query(
-        `SELECT count(*) AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      return Number(n) > 0;
-    };
     try {
-      await waitUntil(waitingOnTheRow, 30_000, "the worker's transaction waiting on the row");
+      // The worker's transaction waits on the row.
+      await someoneWaitsOnALock(bed.api);
 
       const [worker] = bed.workers;
       const signalled = Date.now();

@@ -78,9 +78,7 @@ export class CampaignsService {
   async require(id: string, within?: EntityManager): Promise<Campaign> {
     const cached = this.known.get(id);
     if (cached) return cached;
-    const campaign = within
-      ? await within.getRepository(Campaign).findOneBy({ id })
-      : await this.findById(id);
+    const campaign = await (within?.getRepository(Campaign) ?? this.campaigns).findOneBy({ id });
     if (!campaign) throw AppError.notFound('Campaign');
     if (this.known.size >= KNOWN_CAMPAIGNS_MAX) this.known.clear();
     this.known.set(id, campaign);

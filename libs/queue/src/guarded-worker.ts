@@ -10,8 +10,8 @@ import { closeWithin, WORKER_CLOSE_TIMEOUT_MS } from './close-within';
  * closing, with no delay between tries. A job that ended after the cut would
  * therefore retry against the closed connection in a chain of promises that
  * never yields to the event loop: the process would spin at full CPU and
- * never end (a test run hung this way, 2026-12-06; docs/reliability.md,
- * finding 9).
+ * never end (a worker process told to stop, and a test run, hung this way,
+ * 2026-12-06; docs/reliability.md, finding 9).
  *
  * So once the connections are cut, a job's end is not sent: the worker
  * answers as BullMQ does itself once its connection is closing (no next
