@@ -1,4 +1,4 @@
-import { isTransient, Latencies, retryTransient, runLimited } from './pool';
+import { inWaves, isTransient, Latencies, retryTransient, runLimited } from './pool';
 
 describe('runLimited', () => {
   it('never has more than the limit in flight and runs every item', async () => {
@@ -26,6 +26,33 @@ describe('runLimited', () => {
       }),
     ).rejects.toThrow('one');
     expect(started).not.toContain(4);
+  });
+});
+
+describe('inWaves', () => {
+  const keys = (item: { keys: string[] }) => item.keys;
+
+  it('keeps items without a shared key in one wave, in their order', () => {
+    const items = [{ keys: ['a', 'b'] }, { keys: ['c'] }, { keys: [] }, { keys: ['d'] }];
+    expect(inWaves(items, keys)).toEqual([items]);
+  });
+
+  it('puts an item after every earlier item it shares a key with', () => {
+    const parents = { keys: ['p1', 'p2', 'child'] };
+    const other = { keys: ['x'] };
+    const child = { keys: ['child'] };
+    const childAgain = { keys: ['child', 'y'] };
+    const y = { keys: ['y'] };
+    expect(inWaves([parents, other, child, childAgain, y], keys)).toEqual([
+      [parents, other],
+      [child],
+      [childAgain],
+      [y],
+    ]);
+  });
+
+  it('gives nothing for no items', () => {
+    expect(inWaves([], keys)).toEqual([]);
   });
 });
 

@@ -23,6 +23,25 @@ export async function runLimited<T>(
   if (failure !== null) throw (failure as { error: unknown }).error;
 }
 
+/**
+ * Splits `items` into waves, each in the items' order, such that no two items
+ * of one wave share a key and every item comes after each earlier item it
+ * shares a key with. Run one wave after another, items that share a key
+ * (households with a person in common) act in the items' order, not in the
+ * order their concurrent commands happen to reach the workers.
+ */
+export function inWaves<T>(items: readonly T[], keysOf: (item: T) => Iterable<string>): T[][] {
+  const waves: T[][] = [];
+  const lastWaveOf = new Map<string, number>();
+  for (const item of items) {
+    const keys = [...keysOf(item)];
+    const wave = Math.max(0, ...keys.map((k) => (lastWaveOf.get(k) ?? -1) + 1));
+    for (const k of keys) lastWaveOf.set(k, wave);
+    (waves[wave] ??= []).push(item);
+  }
+  return waves;
+}
+
 /** Latencies of one kind of command, in milliseconds. */
 export class Latencies {
   private readonly samples: number[] = [];

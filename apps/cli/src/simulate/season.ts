@@ -18,7 +18,7 @@ import {
 import { Draft, insertMaterials } from './drafts';
 import { SeasonClock } from './season-clock';
 import { GeneratedHousehold } from './household-generator';
-import { Latencies, retryTransient, runLimited } from './pool';
+import { inWaves, Latencies, retryTransient, runLimited } from './pool';
 import { ProgressState } from './progress';
 import { Random } from './random';
 import { CorrectableHousehold, reviewerCorrection } from './reviewer-corrections';
@@ -216,7 +216,12 @@ export class Season {
         );
         if (due.length === 0) continue;
         await this.clock.set(instantOf(day, phase.at));
-        await runLimited(due, this.concurrency, (r) => this.act(r));
+        // Two households with a person in common (an adult child who also applies
+        // alone) never act at once: which of them the person's live application
+        // goes to must follow the seed, not the race of two concurrent submissions.
+        for (const wave of inWaves(due, (r) => r.household.members.map((m) => m.idNumber))) {
+          await runLimited(wave, this.concurrency, (r) => this.act(r));
+        }
       }
       actingMs += performance.now() - t;
       await retryTransient(() => hooks.endOfDay(day), this.transientRetries);
