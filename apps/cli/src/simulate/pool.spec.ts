@@ -1,4 +1,4 @@
-import { inWaves, isTransient, Latencies, retryTransient, runLimited } from './pool';
+import { inWaves, isTransient, Latencies, retryTransient, runInWaves, runLimited } from './pool';
 
 describe('runLimited', () => {
   it('never has more than the limit in flight and runs every item', async () => {
@@ -53,6 +53,44 @@ describe('inWaves', () => {
 
   it('gives nothing for no items', () => {
     expect(inWaves([], keys)).toEqual([]);
+  });
+});
+
+describe('runInWaves', () => {
+  it('never has two items sharing a key in flight, and runs them in their order', async () => {
+    const items = [
+      { name: 'parents', keys: ['p1', 'child'], ms: 8 },
+      { name: 'a', keys: ['a'], ms: 1 },
+      { name: 'child', keys: ['child'], ms: 0 },
+      { name: 'b', keys: ['b'], ms: 2 },
+    ];
+    const inFlight = new Set<string>();
+    const events: string[] = [];
+    let most = 0;
+    await runInWaves(
+      items,
+      (i) => i.keys,
+      4,
+      async (item) => {
+        for (const other of inFlight) {
+          const shared = items
+            .find((i) => i.name === other)!
+            .keys.some((k) => item.keys.includes(k));
+          if (shared) throw new Error(`${item.name} started while ${other} was in flight`);
+        }
+        inFlight.add(item.name);
+        most = Math.max(most, inFlight.size);
+        events.push(`start ${item.name}`);
+        await new Promise((r) => setTimeout(r, item.ms));
+        inFlight.delete(item.name);
+        events.push(`end ${item.name}`);
+      },
+    );
+    // The child waits for its parents' household, which finishes last of the
+    // first wave; the others run alongside the parents.
+    expect(most).toBe(3);
+    expect(events.indexOf('start child')).toBeGreaterThan(events.indexOf('end parents'));
+    expect(events.slice(0, 3)).toEqual(['start parents', 'start a', 'start b']);
   });
 });
 

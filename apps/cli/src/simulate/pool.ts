@@ -26,9 +26,7 @@ export async function runLimited<T>(
 /**
  * Splits `items` into waves, each in the items' order, such that no two items
  * of one wave share a key and every item comes after each earlier item it
- * shares a key with. Run one wave after another, items that share a key
- * (households with a person in common) act in the items' order, not in the
- * order their concurrent commands happen to reach the workers.
+ * shares a key with.
  */
 export function inWaves<T>(items: readonly T[], keysOf: (item: T) => Iterable<string>): T[][] {
   const waves: T[][] = [];
@@ -40,6 +38,21 @@ export function inWaves<T>(items: readonly T[], keysOf: (item: T) => Iterable<st
     (waves[wave] ??= []).push(item);
   }
   return waves;
+}
+
+/**
+ * `runLimited`, one wave of `inWaves` after another: items that share a key
+ * (households with a person in common) are never in flight together, and
+ * run in the items' order rather than in the order their concurrent work
+ * happens to finish.
+ */
+export async function runInWaves<T>(
+  items: readonly T[],
+  keysOf: (item: T) => Iterable<string>,
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  for (const wave of inWaves(items, keysOf)) await runLimited(wave, limit, work);
 }
 
 /** Latencies of one kind of command, in milliseconds. */

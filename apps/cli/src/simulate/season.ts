@@ -18,7 +18,7 @@ import {
 import { Draft, insertMaterials } from './drafts';
 import { SeasonClock } from './season-clock';
 import { GeneratedHousehold } from './household-generator';
-import { inWaves, Latencies, retryTransient, runLimited } from './pool';
+import { Latencies, retryTransient, runInWaves } from './pool';
 import { ProgressState } from './progress';
 import { Random } from './random';
 import { CorrectableHousehold, reviewerCorrection } from './reviewer-corrections';
@@ -103,6 +103,8 @@ export interface SeasonHooks {
 }
 
 const levelOf = (status: ApplicationStatus): ReviewLevel => status.split('_')[0] as ReviewLevel;
+/** The ID numbers of a household's persons: what two live applications may not share. */
+const personsOf = (r: SimRecord): string[] => r.household.members.map((m) => m.idNumber);
 const instantOf = (day: IsoDate, time: string) => new Date(`${day}T${time}:00+08:00`);
 
 /**
@@ -131,7 +133,7 @@ export class Season {
   private readonly townReviewer: Map<string, AuthUser>;
   private readonly townOf: Map<string, string>;
   private today: IsoDate;
-  private objectionSerial = 0;
+  private objectionsFiled = 0;
   private pendingRetries = 0;
   /** Attempts repeated after a transient failure of the shared servers (see retryTransient). */
   readonly transientRetries = { count: 0 };
@@ -219,9 +221,7 @@ export class Season {
         // Two households with a person in common (an adult child who also applies
         // alone) never act at once: which of them the person's live application
         // goes to must follow the seed, not the race of two concurrent submissions.
-        for (const wave of inWaves(due, (r) => r.household.members.map((m) => m.idNumber))) {
-          await runLimited(wave, this.concurrency, (r) => this.act(r));
-        }
+        await runInWaves(due, personsOf, this.concurrency, (r) => this.act(r));
       }
       actingMs += performance.now() - t;
       await retryTransient(() => hooks.endOfDay(day), this.transientRetries);
@@ -255,7 +255,7 @@ export class Season {
         Object.entries(this.latencies).map(([k, v]) => [k, v.summary()]),
       ) as SeasonResult['latencies'],
       refusals: this.refusalCounts,
-      objectionsFiled: this.objectionSerial,
+      objectionsFiled: this.objectionsFiled,
       stuck,
     };
   }
@@ -469,12 +469,15 @@ export class Season {
     );
     if (!notice) throw new Error(`no open notice for ${r.applicationId} in ${r.status}`);
     for (let i = 0; i < plan.count; i++) {
+      // The text and the client follow the household, not the order in which
+      // the day's concurrent objections happen to be filed.
       const dto = await validated(ObjectionDto, {
-        content: OBJECTIONS[this.objectionSerial % OBJECTIONS.length],
+        content: OBJECTIONS[(r.household.index + i) % OBJECTIONS.length],
         contactName: '群众',
       });
       // One client per objection: the rate limit is per client and hour.
-      const client = `sim-public-${this.objectionSerial++}`;
+      const client = `sim-public-${r.household.index}-${level}-${i}`;
+      this.objectionsFiled += 1;
       const { objectionId } = await this.objections.file(notice.id, dto, client);
       r.openObjections.push(objectionId);
     }
