@@ -57,8 +57,9 @@ export class CampaignsService {
     return (await this.campaigns.find({ order: { opensOn: 'DESC' } })).map(toCampaignView);
   }
 
-  findById(id: string): Promise<Campaign | null> {
-    return this.campaigns.findOneBy({ id });
+  /** `within`: the transaction to read it in (see `require`). */
+  findById(id: string, within?: EntityManager): Promise<Campaign | null> {
+    return (within?.getRepository(Campaign) ?? this.campaigns).findOneBy({ id });
   }
 
   /**
@@ -78,7 +79,7 @@ export class CampaignsService {
   async require(id: string, within?: EntityManager): Promise<Campaign> {
     const cached = this.known.get(id);
     if (cached) return cached;
-    const campaign = await (within?.getRepository(Campaign) ?? this.campaigns).findOneBy({ id });
+    const campaign = await this.findById(id, within);
     if (!campaign) throw AppError.notFound('Campaign');
     if (this.known.size >= KNOWN_CAMPAIGNS_MAX) this.known.clear();
     this.known.set(id, campaign);
